@@ -1,0 +1,63 @@
+"""The Textual application: reads its arguments, pushes the reading screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from reader.screens.main import MainScreen
+from reader.settings import Settings
+
+
+def styles_dir() -> Path:
+    """The stylesheets: inside the installed package, or at the top of a checkout."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "styles", package.parent / "styles"):
+        if (candidate / "reader.tcss").is_file():
+            return candidate
+    raise FileNotFoundError("the reader's styles/reader.tcss is missing from this installation")
+
+
+class ReaderApp(App[None]):
+    """A terminal reader for one archive."""
+
+    TITLE = "reader"
+    CSS_PATH = [styles_dir() / "reader.tcss"]
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Keys", id="app.help"),
+        Binding("tab", "focus_next", "Next pane", show=False, id="app.focus_next"),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False,
+                id="app.focus_previous"),
+    ]
+
+    def __init__(self, root: Path, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.root = Path(root)
+        self.settings = settings or Settings.load()
+        self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
+            "textual-dark"
+        )
+
+    def on_mount(self) -> None:
+        self.sub_title = str(self.root)
+        self.push_screen(MainScreen(self.root, self.settings))
+
+    def action_help(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.action_help()
+
+
+def make_app(root: Path, settings: Settings | None = None) -> ReaderApp:
+    """The one way to build the app, for the command line and the tests alike."""
+    return ReaderApp(root, settings)
+
+
+def run(root: Path) -> int:
+    make_app(root).run()
+    return 0

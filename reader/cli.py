@@ -1,0 +1,144 @@
+"""The `reader` command: the UI, and plain commands for scripts and tests.
+
+The UI is imported only when it is started, so `reader list` stays fast and never needs a
+terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from reader import __version__
+from reader.core.archive import Archive, display_path, load_archive
+from reader.core.model import Article, Problem
+
+COMMANDS = {"open", "list", "show"}
+
+
+class UsageError(Exception):
+    """A bad argument from the user: a one-line message and exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Read a folder of articles (Hexo, Jekyll, Hugo, Zola, crawler posts) "
+        "in the terminal.",
+        epilog="`reader ARCHIVE` is short for `reader open ARCHIVE`.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    opener = commands.add_parser("open", help="open the archive in the reader (the default)")
+    opener.add_argument("archive", help="the archive's folder")
+    lister = commands.add_parser("list", help="list the archive's articles, newest first")
+    lister.add_argument("archive")
+    lister.add_argument("--json", action="store_true", help="JSON Lines, one article a line")
+    shower = commands.add_parser("show", help="print one article as the reader shows it")
+    shower.add_argument("archive")
+    shower.add_argument("id", help="the article's path inside the archive, as `list` prints it")
+    shower.add_argument("--format", choices=("markdown", "text"), default="markdown")
+    shower.add_argument("--width", type=int, default=80, help="line width for --format text")
+    return parser
+
+
+def check_archive(path: str) -> Path:
+    """The archive's folder, or a `UsageError` saying in one line what is wrong with it."""
+    root = Path(path).expanduser()
+    if not root.exists():
+        raise UsageError(f"no such folder: {display_path(path)}")
+    if not root.is_dir():
+        raise UsageError(f"not a folder: {display_path(path)}")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise UsageError(f"cannot read folder: {display_path(path)}")
+    try:
+        next(os.scandir(root), None)
+    except OSError as error:
+        raise UsageError(f"cannot read folder: {display_path(path)} ({error.strerror})") from None
+    return root
+
+
+def _article_json(article: Article) -> dict:
+    return {
+        "id": display_path(article.id),
+        "title": article.title,
+        "date": article.date.isoformat() if article.date else None,
+        "date_source": article.date_source.value,
+        "categories": [list(path) for path in article.categories],
+        "tags": list(article.tags),
+        "author": article.author,
+    }
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(f"{problem.path}: {problem.reason}", file=sys.stderr)
+
+
+def _list(archive: Archive, as_json: bool) -> int:
+    from reader.core.render import format_date
+
+    for article in archive.newest_first():
+        if as_json:
+            print(json.dumps(_article_json(article), ensure_ascii=False))
+        else:
+            category = article.category_paths[0] if article.categories else ""
+            print(f"{format_date(article)[:16]:16}  {display_path(article.id)}  {article.title}"
+                  + (f"  [{category}]" if category else ""))
+    _print_problems(archive.problems)
+    return 0
+
+
+def _show(archive: Archive, article_id: str, form: str, width: int) -> int:
+    from reader.core.layout import layout, plain_text
+    from reader.core.render import render_article
+    from reader.core.textout import to_markdown
+
+    article = archive.find(article_id)
+    if article is None:
+        problem = next((p for p in archive.problems if p.path == article_id), None)
+        reason = f": {problem.reason}" if problem else ""
+        raise UsageError(f"no article {article_id!r} in {display_path(str(archive.root))}{reason}")
+    document = render_article(archive.root, article)
+    if form == "text":
+        print(plain_text(layout(document, max(width, 10))))
+    else:
+        sys.stdout.write(to_markdown(document))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `reader` command; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and not args[0].startswith("-") and args[0] not in COMMANDS:
+        args.insert(0, "open")
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    parser = _parser()
+    options = parser.parse_args(args)
+    if options.command is None:
+        parser.print_help()
+        return 2
+    try:
+        root = check_archive(options.archive)
+        if options.command == "open":
+            from reader.app import run
+
+            return run(root)
+        archive = load_archive(root)
+        if options.command == "list":
+            return _list(archive, options.json)
+        return _show(archive, options.id, options.format, options.width)
+    except UsageError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # `reader list | head` closes the pipe early; that is not an error.
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,139 @@
+"""HTML bodies to Markdown through html2text, with bounded work.
+
+html2text is pure Python and can take minutes on hostile input (`<a ` repeated) or raise
+on odd markup (`<![`). The conversion here is capped in input and output size and in time,
+and falls back to plain text with a note saying why.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+
+import html2text
+
+from reader.core.sanitize import EMPHASIS_MARK, STRONG_MARK, clean_text, keep_marks_clean
+
+MAX_HTML_CHARS = 2_000_000
+MAX_MARKDOWN_CHARS = 6_000_000
+TIME_LIMIT = 3.0
+
+# Elements whose text a reader never shows. Removed before conversion; an unclosed one
+# runs to the end of the body, as a browser would treat it.
+_HIDDEN = re.compile(
+    r"<(script|style|noscript|template|svg|head|title|iframe|object)\b[^>]*>.*?(?:</\1\s*>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>?")
+_BLOCK_TAG = re.compile(r"<(?:/?(?:p|div|li|h[1-6]|tr|blockquote|section|article)|br)\b[^>]*>", re.I)
+
+
+@dataclass
+class Converted:
+    markdown: str
+    plain: bool = False  # True when the fallback plain-text path was taken
+    notes: list[str] = field(default_factory=list)
+
+
+class _Converter(html2text.HTML2Text):
+    """html2text with the reader's choices: no wrapping, lazy images, marks for emphasis."""
+
+    def __init__(self) -> None:
+        super().__init__(bodywidth=0)
+        self.unicode_snob = True
+        self.escape_snob = True
+        self.single_line_break = False
+        self.strong_mark = STRONG_MARK
+        self.emphasis_mark = EMPHASIS_MARK
+        self.images_to_alt = False
+        self.ignore_images = False
+        self.inline_links = True
+        self.protect_links = True
+        self.wrap_links = False
+        self.mark_code = False
+        self.ul_item_mark = "-"
+        self.tag_callback = _prefer_real_image_address
+
+    def handle_data(self, data: str, entity_char: bool = False) -> None:
+        # html2text puts a space after bold text followed by a letter, so that `**x**y` stays
+        # Markdown; our marks need no space, and Chinese must get no added character.
+        self.preceding_stressed = False
+        super().handle_data(data, entity_char)
+
+
+def _prefer_real_image_address(
+    parser: html2text.HTML2Text, tag: str, attrs: dict[str, str | None], start: bool
+) -> None:
+    """Lazy-loaded images keep their real address in data-original or data-src."""
+    if tag == "img" and start:
+        real = attrs.get("data-original") or attrs.get("data-src") or attrs.get("data-gif-url")
+        if real:
+            attrs["src"] = real
+    return None
+
+
+class _TooSlow(Exception):
+    pass
+
+
+def _with_time_limit(limit: float):
+    """A profile hook that stops the thread's Python work once `limit` seconds have passed."""
+    deadline = time.monotonic() + limit
+    calls = 0
+
+    def hook(frame, event, arg):  # noqa: ARG001 - the signature sys.setprofile wants
+        nonlocal calls
+        calls += 1
+        if calls & 255 == 0 and time.monotonic() > deadline:
+            raise _TooSlow()
+
+    return hook
+
+
+def strip_tags(markup: str) -> str:
+    """Plain text of an HTML fragment: hidden elements dropped, tags removed, entities decoded."""
+    text = _HIDDEN.sub("", _COMMENT.sub("", markup))
+    text = _BLOCK_TAG.sub("\n\n", text)
+    text = html.unescape(_TAG.sub("", text))
+    text = re.sub(r"[ \t]+", " ", text)
+    return re.sub(r"\n\s*\n+", "\n\n", text).strip()
+
+
+def html_to_markdown(markup: str, time_limit: float = TIME_LIMIT) -> Converted:
+    """Convert an HTML body to Markdown whose bold and italic use the reader's own marks.
+
+    Never raises: on a crash, a timeout or an absurd output size, the result is the body's
+    plain text, with a note that says what happened.
+    """
+    notes: list[str] = []
+    markup = clean_text(markup)
+    if len(markup) > MAX_HTML_CHARS:
+        markup = markup[:MAX_HTML_CHARS]
+        notes.append(f"The article was cut at {MAX_HTML_CHARS // 1_000_000} MB of HTML.")
+    markup = _HIDDEN.sub("", _COMMENT.sub("", markup))
+    converter = _Converter()
+    previous = sys.getprofile()
+    sys.setprofile(_with_time_limit(time_limit))
+    try:
+        markdown = converter.handle(markup)
+    except _TooSlow:
+        return _fallback(markup, notes, f"converting it took over {time_limit:g} s")
+    except RecursionError:
+        return _fallback(markup, notes, "its HTML is nested too deeply")
+    except Exception as error:  # html2text raises AssertionError and others on odd markup
+        return _fallback(markup, notes, f"the converter failed ({type(error).__name__})")
+    finally:
+        sys.setprofile(previous)
+    if len(markdown) > MAX_MARKDOWN_CHARS:
+        return _fallback(markup, notes, "the converted text was absurdly large")
+    return Converted(keep_marks_clean(markdown), notes=notes)
+
+
+def _fallback(markup: str, notes: list[str], why: str) -> Converted:
+    text = clean_text(strip_tags(markup[:MAX_HTML_CHARS]))
+    notes.append(f"Shown as plain text: {why}.")
+    return Converted(text, plain=True, notes=notes)

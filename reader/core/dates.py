@@ -1,0 +1,106 @@
+"""Dates as archives write them, turned into timezone-aware datetimes."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+_NUMERIC = re.compile(
+    r"""^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})
+    (?:[T\s]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<f>\d+))?)?)?
+    \s*(?P<tz>Z|z|UTC|GMT|[+-]\d{2}:?\d{2}|[+-]\d{2})?$""",
+    re.VERBOSE,
+)
+_FILE_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[-_ .]|$)")
+_FILE_NAME_COMPACT = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})(?:[-_ .]|$)")
+_PATH = re.compile(r"(?:^|/)(\d{4})/(\d{1,2})/(\d{1,2})(?=/|$)")
+
+
+def local_zone() -> tzinfo:
+    """The machine's time zone, used for dates written without one."""
+    return datetime.now().astimezone().tzinfo or UTC
+
+
+def _valid(moment: datetime) -> datetime | None:
+    return moment if 1900 <= moment.year <= 2200 else None
+
+
+def _make(y: int, m: int, d: int, hour: int = 0, minute: int = 0, second: int = 0,
+          micro: int = 0, zone: tzinfo | None = None) -> datetime | None:
+    try:
+        return _valid(datetime(y, m, d, hour, minute, second, micro, tzinfo=zone or local_zone()))
+    except ValueError:
+        return None
+
+
+def _zone(text: str | None) -> tzinfo | None:
+    if not text:
+        return None
+    if text in {"Z", "z", "UTC", "GMT"}:
+        return UTC
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours = int(digits[:2])
+    minutes = int(digits[2:4] or 0)
+    if hours > 23 or minutes > 59:
+        return None
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def parse_date(value: Any) -> datetime | None:
+    """A front matter date value as an aware datetime, or None when it is not a date.
+
+    Accepts YAML dates and datetimes, ISO 8601 (with or without offset and fractions),
+    `YYYY-MM-DD HH:MM:SS [+0800]`, unpadded forms such as `2015-8-6` and `2016-04-18 9:00:00`,
+    and RFC 822 (`Sun, 29 May 2022 21:20:46 GMT`). Dates without a zone take the local one.
+    """
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=local_zone())
+        return _valid(moment)
+    if isinstance(value, date):
+        return _make(value.year, value.month, value.day)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or len(text) > 64:
+        return None
+    match = _NUMERIC.match(text)
+    if match:
+        fraction = (match["f"] or "0")[:6].ljust(6, "0")
+        tz_text = match["tz"]
+        zone = _zone(tz_text)
+        if tz_text and zone is None:
+            return None
+        return _make(
+            int(match["y"]), int(match["m"]), int(match["d"]),
+            int(match["H"] or 0), int(match["M"] or 0), int(match["S"] or 0),
+            int(fraction), zone,
+        )
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local_zone())
+    return _valid(moment)
+
+
+def date_from_file_name(name: str) -> datetime | None:
+    """Jekyll's `2015-08-06-title.md`, or the compact `20150806_title.md` some blogs use."""
+    for pattern in (_FILE_NAME, _FILE_NAME_COMPACT):
+        match = pattern.match(name)
+        if match:
+            return _make(int(match[1]), int(match[2]), int(match[3]))
+    return None
+
+
+def date_from_path(path: str) -> datetime | None:
+    """A `YYYY/MM/DD` run of folders in a path, such as Zola's `path = "2014/12/12/x"`."""
+    match = _PATH.search(path)
+    if match:
+        return _make(int(match[1]), int(match[2]), int(match[3]))
+    return None

@@ -1,0 +1,337 @@
+"""Markdown (written by an author, or converted from HTML) into the reader's `Document`.
+
+The article pane and `reader show` draw from the same blocks. Bold subheadings become
+headings, images become numbered placeholders, links keep their targets.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from rich.cells import cell_len
+
+from reader.core.convert import html_to_markdown
+from reader.core.model import Block, BlockKind, Document, Image, Link, Span
+from reader.core.sanitize import EMPHASIS_MARK, STRONG_MARK, clean_text, keep_marks_clean
+from reader.core.urls import resolve, unwrap_proxy
+
+_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_INLINE_TAG = re.compile(r"^<(/?)([a-zA-Z][\w-]*)([^>]*)>$")
+_MARKS = re.compile(f"([{STRONG_MARK}{EMPHASIS_MARK}])")
+SUBHEADING_LEVEL = 3
+MAX_SUBHEADING = 120
+
+
+def _parser(html: bool) -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": html})
+    parser.enable(["table", "strikethrough"])
+    return parser
+
+
+_MARKDOWN = _parser(html=True)
+_CONVERTED = _parser(html=False)
+
+
+def _is_wide(char: str) -> bool:
+    return cell_len(char) == 2
+
+
+class _Builder:
+    """Walks markdown-it tokens, keeping image and link numbering across nested HTML."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.document = Document()
+        self._image_numbers: dict[str, int] = {}
+        self._link_numbers: dict[str, int] = {}
+
+    # -- numbering -------------------------------------------------------------------------
+    def image(self, src: str, alt: str) -> int:
+        src = clean_text(src).strip()
+        real, proxied = unwrap_proxy(src)
+        real = resolve(real, self.base_url)
+        key = real
+        if key not in self._image_numbers:
+            number = len(self.document.images) + 1
+            self._image_numbers[key] = number
+            alt_text = " ".join(clean_text(alt).split())[:200]
+            self.document.images.append(Image(number, real, alt_text, proxied))
+        return self._image_numbers[key]
+
+    def link(self, href: str, text: str) -> int:
+        real = resolve(clean_text(href).strip(), self.base_url)
+        if real not in self._link_numbers:
+            number = len(self.document.links) + 1
+            self._link_numbers[real] = number
+            self.document.links.append(Link(number, real, " ".join(clean_text(text).split())[:300]))
+        return self._link_numbers[real]
+
+    # -- blocks ----------------------------------------------------------------------------
+    def add_markdown(self, text: str, html_origin: bool, quote: int = 0, indent: int = 0) -> None:
+        parser = _CONVERTED if html_origin else _MARKDOWN
+        tokens = parser.parse(clean_text(text) if not html_origin else text)
+        self._walk(tokens, quote, indent)
+
+    def add_html(self, markup: str, quote: int = 0, indent: int = 0) -> None:
+        converted = html_to_markdown(markup)
+        self.document.notes.extend(converted.notes)
+        if converted.plain:
+            for paragraph in converted.markdown.split("\n\n"):
+                if paragraph.strip():
+                    self.document.blocks.append(
+                        Block(BlockKind.PARAGRAPH, [Span(paragraph.strip())], quote=quote,
+                              indent=indent)
+                    )
+            return
+        self.add_markdown(converted.markdown, html_origin=True, quote=quote, indent=indent)
+
+    def _walk(self, tokens: list[Token], quote: int, indent: int) -> None:
+        lists: list[dict[str, Any]] = []
+        item_prefix: str | None = None
+        blocks = self.document.blocks
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            kind = token.type
+            if kind == "blockquote_open":
+                quote += 1
+            elif kind == "blockquote_close":
+                quote -= 1
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else 0
+                lists.append({"ordered": kind == "ordered_list_open", "next": start,
+                              "tight": token.hidden or _is_tight(tokens, i)})
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                lists.pop()
+            elif kind == "list_item_open":
+                current = lists[-1]
+                if current["ordered"]:
+                    item_prefix = f"{current['next']}. "
+                    current["next"] += 1
+                else:
+                    item_prefix = ("•", "◦", "▪")[(len(lists) - 1) % 3] + " "
+            elif kind == "heading_open":
+                level = int(token.tag[1])
+                spans = self._inline(tokens[i + 1], base_style="bold")
+                blocks.append(Block(BlockKind.HEADING, spans, level=level, quote=quote,
+                                    indent=self._indent(lists, indent)))
+                i += 2
+            elif kind == "paragraph_open":
+                spans = self._inline(tokens[i + 1])
+                list_indent = self._indent(lists, indent)
+                if item_prefix is not None:
+                    prefix, list_indent = item_prefix, list_indent - cell_len(item_prefix)
+                    item_prefix = None
+                else:
+                    prefix = ""
+                block = Block(BlockKind.PARAGRAPH, spans, prefix=prefix, indent=list_indent,
+                              quote=quote)
+                if not prefix and not lists and not quote and _is_subheading(spans):
+                    block = Block(BlockKind.HEADING, [Span(s.text, "bold") for s in spans],
+                                  level=SUBHEADING_LEVEL, indent=indent)
+                if spans:
+                    blocks.append(block)
+                i += 2
+            elif kind in ("fence", "code_block"):
+                code = clean_text(token.content).expandtabs(4).rstrip("\n")
+                blocks.append(Block(BlockKind.CODE, [Span(code, "code")], quote=quote,
+                                    indent=self._indent(lists, indent)))
+            elif kind == "hr":
+                blocks.append(Block(BlockKind.RULE, quote=quote, indent=self._indent(lists, indent)))
+            elif kind == "html_block":
+                self.add_html(token.content, quote, self._indent(lists, indent))
+            elif kind == "table_open":
+                i = self._table(tokens, i, quote, self._indent(lists, indent))
+            i += 1
+
+    @staticmethod
+    def _indent(lists: list[dict[str, Any]], base: int) -> int:
+        return base + 2 * len(lists) + (1 if lists and lists[-1]["ordered"] else 0)
+
+    def _table(self, tokens: list[Token], i: int, quote: int, indent: int) -> int:
+        rows: list[list[str]] = []
+        row: list[str] = []
+        while tokens[i].type != "table_close":
+            token = tokens[i]
+            if token.type == "tr_open":
+                row = []
+            elif token.type == "tr_close":
+                rows.append(row)
+            elif token.type == "inline":
+                row.append("".join(span.text for span in self._inline(token)).replace("\n", " "))
+            i += 1
+        if rows:
+            columns = max(len(r) for r in rows)
+            widths = [max(cell_len(r[c]) if c < len(r) else 0 for r in rows) for c in
+                      range(columns)]
+            lines = []
+            for number, cells in enumerate(rows):
+                padded = [
+                    (cells[c] if c < len(cells) else "")
+                    + " " * (widths[c] - cell_len(cells[c] if c < len(cells) else ""))
+                    for c in range(columns)
+                ]
+                lines.append(" │ ".join(padded).rstrip())
+                if number == 0:
+                    lines.append("─┼─".join("─" * w for w in widths))
+            self.document.blocks.append(
+                Block(BlockKind.TABLE, [Span("\n".join(lines))], quote=quote, indent=indent)
+            )
+        return i
+
+    # -- inline ----------------------------------------------------------------------------
+    def _inline(self, token: Token, base_style: str = "") -> list[Span]:
+        spans: list[Span] = []
+        strong = emphasis = strike = 0
+        mark_strong = mark_emphasis = False
+        link_stack: list[tuple[int, int]] = []  # (link number, index of first span)
+        children = token.children or []
+        previous_text = ""
+
+        def style() -> str:
+            words = [base_style] if base_style else []
+            if strong or mark_strong:
+                words.append("bold")
+            if emphasis or mark_emphasis:
+                words.append("italic")
+            if strike:
+                words.append("strike")
+            if link_stack:
+                words.append("link")
+            return " ".join(dict.fromkeys(w for w in " ".join(words).split()))
+
+        def add(text: str, span_style: str | None = None, target: int | None = None) -> None:
+            nonlocal previous_text
+            if not text:
+                return
+            if target is None and link_stack:
+                target = link_stack[-1][0] - 1
+            current = span_style if span_style is not None else style()
+            if spans and spans[-1].style == current and spans[-1].target == target:
+                spans[-1] = Span(spans[-1].text + text, current, target)
+            else:
+                spans.append(Span(text, current, target))
+            previous_text = text
+
+        for index, child in enumerate(children):
+            kind = child.type
+            if kind == "text":
+                for piece in _MARKS.split(keep_marks_clean(child.content)):
+                    if piece == STRONG_MARK:
+                        mark_strong = not mark_strong
+                    elif piece == EMPHASIS_MARK:
+                        mark_emphasis = not mark_emphasis
+                    else:
+                        add(piece.replace("\t", " "))
+            elif kind == "softbreak":
+                after = _next_text(children, index)
+                if previous_text and after and _is_wide(previous_text[-1]) and _is_wide(after[0]):
+                    continue  # a line break inside Chinese text is not a space
+                add(" ")
+            elif kind == "hardbreak":
+                add("\n")
+            elif kind == "code_inline":
+                add(clean_text(child.content), "code" + (" link" if link_stack else ""))
+            elif kind == "strong_open":
+                strong += 1
+            elif kind == "strong_close":
+                strong -= 1
+            elif kind == "em_open":
+                emphasis += 1
+            elif kind == "em_close":
+                emphasis -= 1
+            elif kind == "s_open":
+                strike += 1
+            elif kind == "s_close":
+                strike -= 1
+            elif kind == "link_open":
+                href = str(child.attrGet("href") or "")
+                text = _link_text(children, index)
+                link_stack.append((self.link(href, text), len(spans)))
+            elif kind == "link_close":
+                if link_stack:
+                    link_stack.pop()
+            elif kind == "image":
+                alt = "".join(c.content for c in child.children or []) or child.content
+                self._add_image(add, str(child.attrGet("src") or ""), alt)
+            elif kind == "html_inline":
+                match = _INLINE_TAG.match(child.content.strip())
+                if match:
+                    step = -1 if match.group(1) else 1
+                    name = match.group(2).lower()
+                    if name in ("b", "strong"):
+                        strong = max(strong + step, 0)
+                    elif name in ("i", "em"):
+                        emphasis = max(emphasis + step, 0)
+                    elif step == 1:
+                        self._inline_html(name, match.group(3), add)
+        return [span for span in spans if span.text]
+
+    def _add_image(self, add: Callable[..., None], src: str, alt: str) -> None:
+        number = self.image(src, alt)
+        label = f"[image {number}: {self.document.images[number - 1].alt}]" if (
+            self.document.images[number - 1].alt
+        ) else f"[image {number}]"
+        add(label, "image", number - 1)
+
+    def _inline_html(self, name: str, attributes: str, add: Callable[..., None]) -> None:
+        """Inline HTML in a Markdown body: line breaks and images matter, other tags go."""
+        if name == "br":
+            add("\n")
+        elif name == "img":
+            attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+                     for m in _ATTR.finditer(attributes)}
+            src = attrs.get("data-original") or attrs.get("data-src") or attrs.get("src") or ""
+            if src:
+                self._add_image(add, html.unescape(src), html.unescape(attrs.get("alt", "")))
+
+
+def _next_text(children: list[Token], index: int) -> str:
+    for child in children[index + 1 :]:
+        if child.type == "text" and child.content:
+            return child.content
+        if child.type in ("softbreak", "hardbreak", "image"):
+            return ""
+    return ""
+
+
+def _link_text(children: list[Token], index: int) -> str:
+    parts = []
+    for child in children[index + 1 :]:
+        if child.type == "link_close":
+            break
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+    return "".join(parts).replace(STRONG_MARK, "").replace(EMPHASIS_MARK, "")
+
+
+def _is_tight(tokens: list[Token], index: int) -> bool:
+    for token in tokens[index + 1 :]:
+        if token.type == "paragraph_open":
+            return token.hidden
+    return True
+
+
+def _is_subheading(spans: list[Span]) -> bool:
+    """A paragraph that is only bold text, short, with no image: a crawler's subheading."""
+    text = "".join(span.text for span in spans).strip()
+    if not text or len(text) > MAX_SUBHEADING or "\n" in text:
+        return False
+    return all("bold" in span.style.split() or not span.text.strip() for span in spans) and not any(
+        span.style == "image" for span in spans
+    )
+
+
+def build_document(body: str, is_html: bool, base_url: str = "") -> Document:
+    """Convert an article body into a `Document` of blocks, images and links."""
+    builder = _Builder(base_url)
+    if is_html:
+        builder.add_html(body)
+    else:
+        builder.add_markdown(body, html_origin=False)
+    return builder.document

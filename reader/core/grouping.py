@@ -1,0 +1,129 @@
+"""The sidebar's groupings: by month, by category tree, by tag.
+
+Groups hold article ids, not widgets; the sidebar draws only the rows on screen, so an
+archive of 100,000 articles costs one sort, not 100,000 widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+
+from reader.core.dates import local_zone
+from reader.core.model import Article
+
+
+class Grouping(str, Enum):
+    DATE = "date"
+    CATEGORY = "category"
+    TAG = "tag"
+
+
+@dataclass
+class Group:
+    """A node of the sidebar: a month, a category or a tag.
+
+    `articles` are the ids filed directly here, newest first; `count` is the number of
+    distinct articles here and in all children.
+    """
+
+    key: str
+    label: str
+    children: list[Group] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+    count: int = 0
+
+    def walk(self) -> Iterable[Group]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+UNDATED = "no date"
+UNCATEGORISED = "(no category)"
+UNTAGGED = "(no tag)"
+
+
+def by_date(articles: list[Article]) -> list[Group]:
+    """Months, newest first, each holding its articles newest first."""
+    months: dict[str, Group] = {}
+    for article in articles:  # already newest first
+        if article.date is None:
+            key, label = UNDATED, "No date"
+        else:
+            moment = article.date.astimezone(local_zone())
+            key = moment.strftime("%Y-%m")
+            label = moment.strftime("%Y-%m  %B")
+        group = months.get(key)
+        if group is None:
+            group = months[key] = Group(f"date:{key}", label)
+        group.articles.append(article.id)
+    dated = sorted((g for k, g in months.items() if k != UNDATED), key=lambda g: g.key,
+                   reverse=True)
+    result = dated + ([months[UNDATED]] if UNDATED in months else [])
+    for group in result:
+        group.count = len(group.articles)
+    return result
+
+
+def by_category(articles: list[Article]) -> list[Group]:
+    """The category hierarchy as a tree with counts; uncategorised articles last."""
+    root = Group("category:", "")
+    index: dict[tuple[str, ...], Group] = {(): root}
+    members: dict[tuple[str, ...], set[str]] = {}
+    loose: list[str] = []
+    for article in articles:
+        if not article.categories:
+            loose.append(article.id)
+            continue
+        for path in article.categories:
+            for depth in range(1, len(path) + 1):
+                prefix = path[:depth]
+                if prefix not in index:
+                    node = Group("category:" + "\x1f".join(prefix), prefix[-1])
+                    index[prefix] = node
+                    index[prefix[:-1]].children.append(node)
+                members.setdefault(prefix, set()).add(article.id)
+            leaf = index[path]
+            if not leaf.articles or leaf.articles[-1] != article.id:
+                leaf.articles.append(article.id)
+    for path, node in index.items():
+        if path:
+            node.count = len(members[path])
+            node.children.sort(key=lambda g: (-g.count, g.label))
+    root.children.sort(key=lambda g: (-g.count, g.label))
+    groups = root.children
+    if loose:
+        groups.append(Group(f"category:{UNCATEGORISED}", UNCATEGORISED, articles=loose,
+                            count=len(loose)))
+    return groups
+
+
+def by_tag(articles: list[Article]) -> list[Group]:
+    """One group per tag, most used first; untagged articles last."""
+    tags: dict[str, Group] = {}
+    loose: list[str] = []
+    for article in articles:
+        if not article.tags:
+            loose.append(article.id)
+        for tag in article.tags:
+            group = tags.get(tag.casefold())
+            if group is None:
+                group = tags[tag.casefold()] = Group(f"tag:{tag.casefold()}", tag)
+            group.articles.append(article.id)
+    groups = sorted(tags.values(), key=lambda g: (-len(g.articles), g.label.casefold()))
+    if loose:
+        groups.append(Group(f"tag:{UNTAGGED}", UNTAGGED, articles=loose))
+    for group in groups:
+        group.count = len(group.articles)
+    return groups
+
+
+def group_articles(articles: list[Article], grouping: Grouping) -> list[Group]:
+    """Group `articles` (newest first) the way the sidebar shows them."""
+    if grouping is Grouping.CATEGORY:
+        return by_category(articles)
+    if grouping is Grouping.TAG:
+        return by_tag(articles)
+    return by_date(articles)

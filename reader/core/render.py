@@ -1,0 +1,65 @@
+"""An article, read from its file, turned into the `Document` the reader shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.core.archive import LoadError, read_source
+from reader.core.dates import local_zone
+from reader.core.document import build_document
+from reader.core.model import Article, Block, BlockKind, DateSource, Document, Span
+from reader.core.sanitize import clean_line
+
+
+def format_date(article: Article) -> str:
+    """The article's date as the reader shows it, in the local time zone."""
+    if article.date is None:
+        return "no date"
+    moment = article.date.astimezone(local_zone())
+    text = moment.strftime("%Y-%m-%d %H:%M") if (moment.hour, moment.minute) != (0, 0) else (
+        moment.strftime("%Y-%m-%d")
+    )
+    if article.date_source is DateSource.MODIFIED:
+        text += " (file modified)"
+    return text
+
+
+def header_blocks(article: Article) -> list[Block]:
+    """The title, then one line each for date and author, categories and tags."""
+    blocks = [Block(BlockKind.TITLE, [Span(article.title, "title")])]
+    meta = [Span(format_date(article), "date")]
+    if article.author:
+        meta += [Span(" · ", "dim"), Span(article.author, "author")]
+    blocks.append(Block(BlockKind.META, meta))
+    if article.categories:
+        spans: list[Span] = []
+        for path in article.category_paths:
+            if spans:
+                spans.append(Span("  ", "dim"))
+            spans.append(Span(path, "category"))
+        blocks.append(Block(BlockKind.META, spans))
+    if article.tags:
+        blocks.append(Block(BlockKind.META, [Span(" ".join(f"#{tag}" for tag in article.tags),
+                                                  "tag")]))
+    return blocks
+
+
+def render_article(root: Path, article: Article) -> Document:
+    """Read `article` from the archive at `root` and convert it for reading.
+
+    Never raises for a bad file: what went wrong is shown as a note in the header.
+    """
+    try:
+        source = read_source(Path(root) / article.id)
+        body = build_document(source.body, source.is_html, base_url=article.link)
+    except LoadError as error:
+        body = Document(notes=[f"This file can no longer be read: {clean_line(str(error))}"])
+    document = Document(header_blocks(article), body.images, body.links, body.notes)
+    for note in body.notes:
+        document.blocks.append(Block(BlockKind.META, [Span(note, "note")]))
+    document.blocks.append(Block(BlockKind.RULE))
+    document.blocks.extend(body.blocks)
+    if not body.blocks:
+        document.blocks.append(Block(BlockKind.PARAGRAPH, [Span("(This article has no text.)",
+                                                                "dim")]))
+    return document

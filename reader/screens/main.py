@@ -1,0 +1,274 @@
+"""The reading screen: the sidebar beside the article, a status line, the keys in the footer."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
+
+from reader.commands import ArchiveCommands
+from reader.core.archive import Archive, load_archive, sort_key
+from reader.core.grouping import Group, Grouping, group_articles
+from reader.core.model import Article, Document, Problem
+from reader.core.render import render_article
+from reader.screens.contents import ContentsScreen
+from reader.screens.help import HelpScreen
+from reader.screens.problems import ProblemsScreen
+from reader.settings import ReadingState, Settings
+from reader.widgets.article_view import ArticleView
+from reader.widgets.sidebar import Sidebar
+
+#: How often the sidebar is refreshed while an archive loads.
+LOAD_REFRESH_SECONDS = 0.4
+
+
+class MainScreen(Screen[None]):
+    """Loads the archive in a worker and shows it as it arrives."""
+
+    COMMANDS = Screen.COMMANDS | {ArchiveCommands}
+
+    BINDINGS = [
+        Binding("d", "group('date')", "By date", id="main.group_date"),
+        Binding("c", "group('category')", "By category", id="main.group_category"),
+        Binding("t", "group('tag')", "By tag", id="main.group_tag"),
+        Binding("o", "contents", "Contents", id="main.contents"),
+        Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
+        Binding("right_square_bracket", "sidebar_width(4)", "Wider sidebar", show=False,
+                id="main.sidebar_wider"),
+        Binding("left_square_bracket", "sidebar_width(-4)", "Narrower sidebar", show=False,
+                id="main.sidebar_narrower"),
+        Binding("exclamation_mark", "problems", "Problems", show=False, id="main.problems"),
+    ]
+
+    grouping: reactive[Grouping] = reactive(Grouping.DATE, init=False)
+    sidebar_width: reactive[int] = reactive(40, init=False)
+
+    def __init__(self, root: Path, settings: Settings) -> None:
+        super().__init__()
+        self.root = root
+        self.settings = settings
+        self.archive = Archive(root)
+        self.articles: dict[str, Article] = {}
+        self.ordered: list[Article] = []
+        self.in_progress = True
+        self.loaded_count = 0
+        self.state = ReadingState.load(root)
+        self.document: Document | None = None
+        self.shown: str | None = None  # the article in the main pane
+        self.top_block = 0  # the block at the top of the main pane
+        self.set_reactive(MainScreen.sidebar_width, settings.sidebar_width)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield Sidebar(id="sidebar")
+            yield ArticleView(measure=self.settings.measure, id="article")
+        yield Static(Text("Opening…"), id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Sidebar).styles.width = self.sidebar_width
+        self.query_one(ArticleView).show_message("Loading the archive…")
+        self.query_one(Sidebar).focus()
+        self.load()
+
+    def on_unmount(self) -> None:
+        self.remember_place()
+
+    # -- loading ---------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        worker = get_current_worker()
+        last = time.monotonic()
+
+        def progress(archive: Archive, done: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if now - last >= LOAD_REFRESH_SECONDS:
+                last = now
+                self._post_snapshot(archive, done, finished=False)
+
+        archive = load_archive(self.root, progress, lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self._post_snapshot(archive, len(archive.articles), finished=True)
+
+    def _post_snapshot(self, archive: Archive, done: int, finished: bool) -> None:
+        articles = dict(archive.articles)
+        ordered = sorted(articles.values(), key=sort_key)
+        groups = group_articles(ordered, self.grouping)
+        problems = list(archive.problems)
+        self.app.call_from_thread(self._apply_snapshot, articles, ordered, groups, problems,
+                                  done, finished)
+
+    def _apply_snapshot(self, articles: dict[str, Article], ordered: list[Article],
+                        groups: list[Group], problems: list[Problem], done: int,
+                        finished: bool) -> None:
+        first = not self.articles
+        self.articles, self.ordered = articles, ordered
+        self.archive.articles, self.archive.problems = articles, problems
+        self.loaded_count = done
+        self.in_progress = not finished
+        sidebar = self.query_one(Sidebar)
+        sidebar.empty_text = "Loading…" if not finished else "No articles in this archive."
+        sidebar.show_groups(groups, articles, self.grouping)
+        if (first or finished) and self.query_one(ArticleView).article_id is None:
+            self._open_first()
+        self._update_status()
+
+    def _open_first(self) -> None:
+        if not self.ordered:
+            if not self.in_progress:
+                self.query_one(ArticleView).show_message(
+                    "No articles here: the folder has no .md, .markdown, .mdown, .html or .htm "
+                    "files with text." if not self.archive.problems else
+                    "No article could be loaded: press ! to see why."
+                )
+            return
+        remembered = self.state.current
+        if remembered in self.articles and (not self.in_progress or remembered is not None):
+            self.open_article(remembered, self.state.positions.get(remembered, 0))
+        elif not self.in_progress:
+            self.open_article(self.ordered[0].id)
+
+    def _update_status(self) -> None:
+        count = len(self.articles)
+        problems = len(self.archive.problems)
+        parts = [f"{count:,} article{'s' if count != 1 else ''}"]
+        if self.in_progress:
+            parts = [f"Loading… {self.loaded_count:,} files read"]
+        if problems:
+            parts.append(f"{problems:,} problem{'s' if problems != 1 else ''} (press !)")
+        parts.append(f"by {self.grouping.value}")
+        parts.append(str(self.root))
+        self.query_one("#status", Static).update(Text("  ·  ".join(parts)))
+
+    # -- reading ---------------------------------------------------------------------------
+    def open_article(self, article_id: str, block: int = 0) -> None:
+        """Show an article (rendered in a worker), remembering the place in the last one."""
+        article = self.articles.get(article_id)
+        if article is None:
+            return
+        self.remember_place()
+        self.state.current = article_id
+        self.query_one(Sidebar).reveal(article_id)
+        self._convert(article, block)
+
+    @work(thread=True, exclusive=True, group="render", exit_on_error=False)
+    def _convert(self, article: Article, block: int) -> None:
+        document = render_article(self.root, article)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, article, document, block)
+
+    def _show(self, article: Article, document: Document, block: int) -> None:
+        self.document = document
+        self.shown, self.top_block = article.id, block
+        self.query_one(ArticleView).show(article.id, document, block)
+
+    def remember_place(self) -> None:
+        """Save which article is open and where, for the next start."""
+        if self.shown is not None:
+            self.state.positions.pop(self.shown, None)
+            self.state.positions[self.shown] = self.top_block
+        self.state.save()
+
+    @on(ArticleView.Scrolled)
+    def _scrolled(self, event: ArticleView.Scrolled) -> None:
+        self.top_block = event.block
+
+    @on(Sidebar.ArticleChosen)
+    def _chosen(self, event: Sidebar.ArticleChosen) -> None:
+        self.open_article(event.article_id, self.state.positions.get(event.article_id, 0))
+        self.query_one(ArticleView).focus()
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_group(self, name: str) -> None:
+        self.grouping = Grouping(name)
+
+    def watch_grouping(self, grouping: Grouping) -> None:
+        self._regroup(grouping)
+        self._update_status()
+
+    @work(thread=True, exclusive=True, group="group", exit_on_error=False)
+    def _regroup(self, grouping: Grouping) -> None:
+        ordered = self.ordered
+        groups = group_articles(ordered, grouping)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._apply_groups, groups, grouping)
+
+    def _apply_groups(self, groups: list[Group], grouping: Grouping) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.show_groups(groups, self.articles, grouping)
+        if sidebar.current:
+            sidebar.reveal(sidebar.current)
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = not sidebar.display
+        if not sidebar.display:
+            self.query_one(ArticleView).focus()
+        else:
+            sidebar.focus()
+
+    def action_sidebar_width(self, change: int) -> None:
+        width = self.size.width or 80
+        self.sidebar_width = max(16, min(self.sidebar_width + change, width - 20))
+
+    def watch_sidebar_width(self, width: int) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.styles.width = width
+        sidebar.display = True
+
+    def action_contents(self) -> None:
+        view = self.query_one(ArticleView)
+        if view.document is None:
+            self.notify(Text("No article is open."), severity="warning")
+            return
+
+        def jump(block: int | None) -> None:
+            if block is not None:
+                view.scroll_to_block(block)
+                view.focus()
+
+        self.app.push_screen(ContentsScreen(view.document.toc, view.top_block), jump)
+
+    def action_problems(self) -> None:
+        self.app.push_screen(ProblemsScreen(self.archive.problems))
+
+    def reveal_group(self, grouping: Grouping, key: str) -> None:
+        """Show the sidebar grouped by `grouping` with the group `key` open and chosen."""
+        self.grouping = grouping
+        sidebar = self.query_one(Sidebar)
+
+        def open_group() -> None:
+            sidebar.expanded.add(key)
+            for group in sidebar.groups:
+                for node in group.walk():
+                    if node.key == key:
+                        sidebar.show_groups(sidebar.groups, self.articles, grouping)
+                        for index, row in enumerate(sidebar.rows):
+                            if row.group is not None and row.group.key == key:
+                                sidebar.cursor = index
+                        sidebar.focus()
+                        return
+
+        self.set_timer(0.3, open_group)
+
+    def help_sections(self) -> list[tuple[str, list]]:
+        return [
+            ("everywhere", list(self.app.BINDINGS)),
+            ("reading screen", list(self.BINDINGS)),
+            ("sidebar", list(Sidebar.BINDINGS)),
+            ("article", list(ArticleView.BINDINGS)),
+        ]
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.help_sections()))
+

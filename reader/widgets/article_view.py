@@ -1,0 +1,243 @@
+"""The article pane: the document laid out by the core's line breaker, drawn line by line.
+
+Textual's Markdown widget breaks Chinese lines only at spaces and freezes on long articles;
+this view lays the article out with `reader.core.layout` (in a worker for long ones) and
+draws only the lines on screen, at a readable measure, centred.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from reader.core.layout import Line, layout
+from reader.core.model import BlockKind, Document
+
+#: Articles with more characters than this are laid out in a worker thread.
+BACKGROUND_LAYOUT_CHARS = 150_000
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Shows one article; keeps its place through resizes."""
+
+    BINDINGS = [
+        Binding("down,j", "scroll_lines(1)", "Down", show=False, id="article.down"),
+        Binding("up,k", "scroll_lines(-1)", "Up", show=False, id="article.up"),
+        Binding("space,pagedown", "page(1)", "Page down", id="article.page_down"),
+        Binding("b,pageup", "page(-1)", "Page up", show=False, id="article.page_up"),
+        Binding("g,home", "top", "Top", show=False, id="article.top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="article.bottom"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article--title",
+        "article--heading",
+        "article--meta",
+        "article--category",
+        "article--tag",
+        "article--note",
+        "article--link",
+        "article--image",
+        "article--code",
+        "article--quote",
+        "article--rule",
+        "article--dim",
+    }
+
+    class Scrolled(Message):
+        """The top line changed: the screen remembers the place."""
+
+        def __init__(self, block: int) -> None:
+            self.block = block
+            super().__init__()
+
+    def __init__(self, *, measure: int = 80, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.document: Document | None = None
+        self.article_id: str | None = None
+        self.lines: list[Line] = []
+        self.measure = measure
+        self._laid_width = 0
+        self._pending_block: int | None = None
+        self._span_styles: dict[tuple[str, str], Style] = {}
+        self.placeholder = ""
+
+    # -- content ---------------------------------------------------------------------------
+    def show(self, article_id: str, document: Document, block: int = 0) -> None:
+        """Show `document`, with its `block` at the top."""
+        self.article_id = article_id
+        self.document = document
+        self._pending_block = block
+        self.lines = []
+        self._laid_width = 0
+        self._relayout()
+
+    def show_message(self, text: str) -> None:
+        """Show one line of text in place of an article (no article, still loading)."""
+        self.article_id = None
+        self.document = None
+        self.lines = []
+        self.placeholder = text
+        self.virtual_size = Size(self.size.width, 1)
+        self.refresh()
+
+    @property
+    def text_width(self) -> int:
+        """The width text is laid out at: the pane less a margin, at most the measure."""
+        return max(min(self.measure, self.scrollable_content_region.width - 2), 10)
+
+    def _relayout(self) -> None:
+        document = self.document
+        if document is None or not self.size.width:
+            return
+        width = self.text_width
+        if width == self._laid_width and self.lines:
+            return
+        anchor = self._pending_block if self._pending_block is not None else self.top_block
+        size = sum(len(block.text) for block in document.blocks)
+        if size > BACKGROUND_LAYOUT_CHARS:
+            self._layout_in_background(document, width, anchor)
+        else:
+            self._apply_layout(document, width, layout(document, width), anchor)
+
+    @work(thread=True, exclusive=True, group="layout", exit_on_error=False)
+    def _layout_in_background(self, document: Document, width: int, anchor: int) -> None:
+        lines = layout(document, width)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._apply_layout, document, width, lines, anchor)
+
+    def _apply_layout(self, document: Document, width: int, lines: list[Line],
+                      anchor: int) -> None:
+        if document is not self.document:
+            return
+        self.lines = lines
+        self._laid_width = width
+        self._pending_block = None
+        self.virtual_size = Size(self.size.width, len(lines))
+        self.scroll_to(y=self.line_of_block(anchor), animate=False, force=True)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._relayout()
+
+    # -- places ----------------------------------------------------------------------------
+    @property
+    def top_block(self) -> int:
+        """The block at the top of the pane (the place to come back to)."""
+        top = int(self.scroll_offset.y)
+        for line in self.lines[top : top + 50]:
+            if line.block >= 0:
+                return line.block
+        return 0
+
+    def line_of_block(self, block: int) -> int:
+        """The first line that shows `block`."""
+        for index, line in enumerate(self.lines):
+            if line.block >= block:
+                return index
+        return 0
+
+    def scroll_to_block(self, block: int) -> None:
+        self.scroll_to(y=self.line_of_block(block), animate=False, force=True)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        if self.lines and round(old) != round(new):
+            self.post_message(self.Scrolled(self.top_block))
+
+    # -- drawing ---------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = y + int(self.scroll_offset.y)
+        if not self.lines:
+            if y == 1 and self.placeholder:
+                style = self.get_component_rich_style("article--dim")
+                return Strip([Segment("  " + self.placeholder, style)]).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        if index >= len(self.lines):
+            return Strip.blank(width, base)
+        line = self.lines[index]
+        margin = max((width - self.text_width) // 2, 1)
+        segments = [Segment(" " * margin)]
+        kind = self._block_kind(line.block)
+        if line.lead:
+            segments.append(Segment(line.lead, self._style("quote", kind)))
+        segments.extend(Segment(span.text, self._style(span.style, kind)) for span in line.spans)
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _block_kind(self, block: int) -> str:
+        if self.document is None or block < 0:
+            return ""
+        return self.document.blocks[block].kind.value
+
+    def _style(self, words: str, kind: str) -> Style:
+        key = (words, kind)
+        cached = self._span_styles.get(key)
+        if cached is not None:
+            return cached
+        style = _base_style(words)
+        component = {
+            BlockKind.TITLE.value: "article--title",
+            BlockKind.HEADING.value: "article--heading",
+            BlockKind.RULE.value: "article--rule",
+        }.get(kind)
+        if component:
+            style = self.get_component_rich_style(component, partial=True) + style
+        for word in words.split():
+            name = _COMPONENT_OF_WORD.get(word)
+            if name:
+                style += self.get_component_rich_style(name, partial=True)
+        self._span_styles[key] = style
+        return style
+
+    def notify_style_update(self) -> None:
+        self._span_styles.clear()
+        super().notify_style_update()
+
+    # -- keys ------------------------------------------------------------------------------
+    def action_scroll_lines(self, count: int) -> None:
+        self.scroll_to(y=self.scroll_offset.y + count, animate=False)
+
+    def action_page(self, direction: int) -> None:
+        step = max(self.scrollable_content_region.height - 2, 1)
+        self.scroll_to(y=self.scroll_offset.y + direction * step, animate=False)
+
+    def action_top(self) -> None:
+        self.scroll_to(y=0, animate=False)
+
+    def action_bottom(self) -> None:
+        self.scroll_to(y=max(len(self.lines) - 1, 0), animate=False)
+
+
+_COMPONENT_OF_WORD = {
+    "date": "article--meta",
+    "author": "article--meta",
+    "dim": "article--dim",
+    "category": "article--category",
+    "tag": "article--tag",
+    "note": "article--note",
+    "link": "article--link",
+    "image": "article--image",
+    "code": "article--code",
+    "rule": "article--rule",
+}
+
+
+@lru_cache(maxsize=64)
+def _base_style(words: str) -> Style:
+    names = set(words.split())
+    return Style(
+        bold=True if "bold" in names or "title" in names else None,
+        italic=True if "italic" in names else None,
+        strike=True if "strike" in names else None,
+    )

@@ -51,7 +51,38 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+MAX_NESTING = 64
+_BLOCK_INDICATORS = re.compile(r"^(?:[ \t]*(?:-|\?|:)(?:[ \t]+|$))+")
+
+
+def _too_deep(source: str) -> bool:
+    """Would this YAML nest deeper than any real front matter?
+
+    PyYAML's C extension builds nested nodes by recursion in C, with no depth check: a few
+    thousand `[` crash the process. So depth is measured before the loader sees the text.
+    """
+    depth = deepest = 0
+    for char in source:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    if deepest > MAX_NESTING:
+        return True
+    for line in source.splitlines():
+        indent = len(line) - len(line.lstrip(" \t"))
+        match = _BLOCK_INDICATORS.match(line)
+        if indent > 4 * MAX_NESTING or (match and match.group(0).count("-") + match.group(
+            0
+        ).count("?") > MAX_NESTING):
+            return True
+    return False
+
+
 def _load_yaml(source: str) -> Any:
+    if _too_deep(source):
+        raise FrontMatterError("bad YAML front matter: nested too deeply")
     try:
         return YAMLHandler().load(source, Loader=_BaseLoader)
     except yaml.MarkedYAMLError as error:

@@ -58,7 +58,10 @@ def render_article(root: Path, article: Article) -> Document:
     for note in body.notes:
         document.blocks.append(Block(BlockKind.META, [Span(note, "note")]))
     document.blocks.append(Block(BlockKind.RULE))
-    document.blocks.extend(body.blocks)
+    blocks = body.blocks
+    if blocks and blocks[0].kind is BlockKind.HEADING and blocks[0].text.strip() == article.title:
+        blocks = blocks[1:]  # the title was taken from this heading: don't show it twice
+    document.blocks.extend(blocks)
     if not body.blocks:
         document.blocks.append(Block(BlockKind.PARAGRAPH, [Span("(This article has no text.)",
                                                                 "dim")]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -12,12 +12,14 @@ from textual.widgets import DataTable, Static
 from reader.core.sanitize import clean_line
 
 
-def _describe(bindings: list[BindingType]) -> list[tuple[str, str]]:
+def _describe(app: App, bindings: list[BindingType]) -> list[tuple[str, str]]:
     rows = []
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
-        keys = ", ".join(key.strip() for key in binding.key.split(","))
+        keys = ", ".join(
+            app.get_key_display(Binding(key.strip(), "")) for key in binding.key.split(",")
+        )
         rows.append((keys, binding.description))
     return rows
 
@@ -40,7 +42,7 @@ class HelpScreen(ModalScreen[None]):
                                                zebra_stripes=True)
             table.add_columns(Text("Key"), Text("Does"), Text("Where"))
             for where, bindings in self.sections:
-                for keys, description in _describe(bindings):
+                for keys, description in _describe(self.app, bindings):
                     table.add_row(Text(keys, style="bold"), Text(clean_line(description)),
                                   Text(where, style="dim"))
             yield table

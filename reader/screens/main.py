@@ -188,6 +188,12 @@ class MainScreen(Screen[None]):
         self.open_article(event.article_id, self.state.positions.get(event.article_id, 0))
         self.query_one(ArticleView).focus()
 
+    @on(ArticleView.Back)
+    def _back(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = True
+        sidebar.focus()
+
     # -- actions ---------------------------------------------------------------------------
     def action_group(self, name: str) -> None:
         self.grouping = Grouping(name)

@@ -36,6 +36,7 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("b,pageup", "page(-1)", "Page up", show=False, id="article.page_up"),
         Binding("g,home", "top", "Top", show=False, id="article.top"),
         Binding("G,end", "bottom", "Bottom", show=False, id="article.bottom"),
+        Binding("escape", "back", "Back to list", show=False, id="article.back"),
     ]
 
     COMPONENT_CLASSES = {
@@ -59,6 +60,9 @@ class ArticleView(ScrollView, can_focus=True):
         def __init__(self, block: int) -> None:
             self.block = block
             super().__init__()
+
+    class Back(Message):
+        """The reader wants the article list again."""
 
     def __init__(self, *, measure: int = 80, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
@@ -214,6 +218,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_top(self) -> None:
         self.scroll_to(y=0, animate=False)
+
+    def action_back(self) -> None:
+        self.post_message(self.Back())
 
     def action_bottom(self) -> None:
         self.scroll_to(y=max(len(self.lines) - 1, 0), animate=False)

@@ -1,0 +1,47 @@
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from reader.core.dates import date_from_file_name, date_from_path, parse_date
+
+CST = timezone(timedelta(hours=8))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Sun, 29 May 2022 21:20:46 GMT", datetime(2022, 5, 29, 21, 20, 46, tzinfo=UTC)),
+        ("2008-05-25T21:21:00.009+08:00", datetime(2008, 5, 25, 21, 21, 0, 9000, tzinfo=CST)),
+        ("2019-03-02T10:11:12Z", datetime(2019, 3, 2, 10, 11, 12, tzinfo=UTC)),
+        ("2016-04-18 09:00:00 +0800", datetime(2016, 4, 18, 9, 0, tzinfo=CST)),
+        ("2016-04-18 09:00:00+0800", datetime(2016, 4, 18, 9, 0, tzinfo=CST)),
+        ("2023-06-01 12:30:45", datetime(2023, 6, 1, 12, 30, 45, tzinfo=UTC)),
+        ("2015-8-6", datetime(2015, 8, 6, tzinfo=UTC)),
+        ("2016-04-18 9:00:00", datetime(2016, 4, 18, 9, 0, tzinfo=UTC)),
+        ("2016-6-24 10:00:00", datetime(2016, 6, 24, 10, 0, tzinfo=UTC)),
+        (date(2017, 1, 5), datetime(2017, 1, 5, tzinfo=UTC)),
+        (datetime(2020, 2, 2, 10, 0), datetime(2020, 2, 2, 10, 0, tzinfo=UTC)),
+    ],
+)
+def test_parse_date(value: object, expected: datetime) -> None:
+    parsed = parse_date(value)
+    assert parsed == expected
+    assert parsed is not None and parsed.tzinfo is not None
+
+
+@pytest.mark.parametrize("value", ["", "soon", "2015-13-45", "9999-01-01", 12, None, ["x"],
+                                   "2021-05-01 热点资讯"])
+def test_not_dates(value: object) -> None:
+    assert parse_date(value) is None
+
+
+def test_file_name_dates() -> None:
+    assert date_from_file_name("2015-08-06-title.md") == datetime(2015, 8, 6, tzinfo=UTC)
+    assert date_from_file_name("20160304_a-short-swift.md") == datetime(2016, 3, 4, tzinfo=UTC)
+    assert date_from_file_name("title.md") is None
+
+
+def test_path_dates() -> None:
+    assert date_from_path("2014/12/12/1.0-Timeline") == datetime(2014, 12, 12, tzinfo=UTC)
+    assert date_from_path("inside-rust/2026/08/10/x") == datetime(2026, 8, 10, tzinfo=UTC)
+    assert date_from_path("posts/2021/x") is None

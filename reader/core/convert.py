@@ -68,12 +68,16 @@ class _Converter(html2text.HTML2Text):
 def _prefer_real_image_address(
     parser: html2text.HTML2Text, tag: str, attrs: dict[str, str | None], start: bool
 ) -> None:
-    """Lazy-loaded images keep their real address in data-original or data-src."""
+    """Lazy-loaded images keep their real address in data-original or data-src.
+
+    Strikethrough tags are dropped (their text stays): html2text writes them as `~~`, which
+    it does not escape in text, so a literal `~~` could not be told from one.
+    """
     if tag == "img" and start:
         real = attrs.get("data-original") or attrs.get("data-src") or attrs.get("data-gif-url")
         if real:
             attrs["src"] = real
-    return None
+    return True if tag in ("del", "s", "strike") else None
 
 
 class _TooSlow(Exception):

@@ -29,7 +29,8 @@ MAX_SUBHEADING = 120
 
 def _parser(html: bool) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": html})
-    parser.enable(["table", "strikethrough"])
+    # Converted HTML may hold a literal `~~` that html2text does not escape.
+    parser.enable(["table", "strikethrough"] if html else ["table"])
     return parser
 
 

@@ -1,0 +1,166 @@
+"""HTML and Markdown bodies into the blocks the reader shows."""
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from reader.core.archive import load_archive
+from reader.core.document import build_document
+from reader.core.layout import layout, plain_text
+from reader.core.model import BlockKind
+from reader.core.render import render_article
+from reader.core.textout import to_markdown
+
+
+class _Text(HTMLParser):
+    """The text a browser would show, for comparison."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "svg", "noscript", "template"):
+            self.hidden += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "svg", "noscript", "template"):
+            self.hidden -= 1
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def visible_text(markup: str) -> str:
+    parser = _Text()
+    parser.feed(markup)
+    return re.sub(r"\s+", "", "".join(parser.parts))
+
+
+def document_text(document) -> str:
+    text = "".join(
+        span.text for block in document.blocks for span in block.spans if span.style != "image"
+    )
+    return re.sub(r"\s+", "", text)
+
+
+def test_crawler_post_matches_its_html(shared: Path) -> None:
+    source = (shared / "formats" / "crawler-post.md").read_text(encoding="utf-8")
+    body = source.split("---", 2)[2]
+    document = build_document(body, is_html=True)
+    assert document_text(document) == visible_text(body)
+    headings = [h.title for h in document.toc]
+    assert len(headings) == 3
+    assert all(len(h) > 5 for h in headings)
+    assert [image.number for image in document.images] == [1]
+    assert document.images[0].url.startswith("http://zkres1.myzaker.com/")
+    markdown = to_markdown(document)
+    assert "![" not in markdown and "[image 1]" in markdown
+
+
+def test_bold_next_to_chinese_punctuation_never_shows_stars() -> None:
+    document = build_document("<p>以<strong>“滚石上山”</strong>的勇气</p>", is_html=True)
+    (block,) = document.blocks
+    assert block.text == "以“滚石上山”的勇气"
+    assert [(s.text, s.style) for s in block.spans] == [
+        ("以", ""), ("“滚石上山”", "bold"), ("的勇气", ""),
+    ]
+
+
+def test_bold_paragraph_is_a_subheading() -> None:
+    document = build_document(
+        "<p>前文。</p><p><strong></strong></p><p><strong>依靠创新把实体经济做实</strong></p>"
+        "<p>后文。</p>",
+        is_html=True,
+    )
+    kinds = [b.kind for b in document.blocks]
+    assert kinds == [BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.PARAGRAPH]
+    assert document.toc[0].title == "依靠创新把实体经济做实"
+
+
+def test_lazy_images_numbered_in_reading_order() -> None:
+    document = build_document(
+        '<p><img data-original="http://real/1.jpg" src="https://proxy/?http://real/1.jpg"></p>'
+        '<p>文字</p><p><img data-src="http://real/2.jpg" src="data:x" alt="第二张"></p>'
+        '<p><img src="https://cors.example.org/?http://real/3.jpg"></p>'
+        '<p><img data-original="http://real/1.jpg"></p>',
+        is_html=True,
+    )
+    assert [(i.number, i.url) for i in document.images] == [
+        (1, "http://real/1.jpg"), (2, "http://real/2.jpg"), (3, "http://real/3.jpg"),
+    ]
+    assert document.images[2].fallback == "https://cors.example.org/?http://real/3.jpg"
+    assert document.images[1].alt == "第二张"
+    text = "\n".join(b.text for b in document.blocks)
+    assert "[image 1]" in text and "[image 2: 第二张]" in text and "[image 3]" in text
+    assert text.count("[image 1]") == 2
+
+
+def test_links_keep_their_targets() -> None:
+    document = build_document('<p>看<a href="https://news.example.cn/a">这篇报道</a>。</p>',
+                              is_html=True)
+    assert document.links[0].url == "https://news.example.cn/a"
+    assert document.links[0].text == "这篇报道"
+    span = next(s for s in document.blocks[0].spans if "link" in s.style)
+    assert span.text == "这篇报道" and span.target == 0
+
+
+def test_hidden_elements_never_show() -> None:
+    document = build_document(
+        "<style>.x{color:red}</style><script>alert('SECRET')</script><noscript>NOSCRIPT</noscript>"
+        "<template>TEMPLATE</template><svg><text>SVGTEXT</text></svg><p>shown</p>",
+        is_html=True,
+    )
+    text = " ".join(b.text for b in document.blocks)
+    assert text == "shown"
+
+
+def test_characters_that_look_like_markdown_survive() -> None:
+    html = "<p>*星号* _下划线_ 1. [方括号] &lt;b&gt; #井号 \\反斜杠 `反引号` ~~删除~~</p>"
+    document = build_document(html, is_html=True)
+    assert document_text(document) == visible_text(html)
+
+
+def test_markdown_body() -> None:
+    document = build_document(
+        "## 小节\n\n一段**粗体**和*斜体*，还有`代码`。\n\n- 一\n- 二\n\n```python\nprint(1)\n```\n\n"
+        "> 引用\n\n![图](https://example.org/a.png)\n\n<div><p>内嵌 HTML</p></div>\n",
+        is_html=False,
+    )
+    kinds = [b.kind for b in document.blocks]
+    assert kinds[0] is BlockKind.HEADING and BlockKind.CODE in kinds
+    items = [b for b in document.blocks if b.prefix]
+    assert [b.prefix for b in items] == ["• ", "• "]
+    quote = next(b for b in document.blocks if b.quote)
+    assert quote.text == "引用"
+    assert document.images[0].alt == "图"
+    assert any(b.text == "内嵌 HTML" for b in document.blocks)
+
+
+def test_soft_break_between_chinese_adds_no_space() -> None:
+    document = build_document("第一行中文\n第二行中文\nand English\nwords", is_html=False)
+    assert document.blocks[0].text == "第一行中文第二行中文 and English words"
+
+
+def test_every_sample_article_renders(sample: Path) -> None:
+    archive = load_archive(sample)
+    for article in archive.articles.values():
+        document = render_article(sample, article)
+        assert document.blocks[0].text == article.title
+        lines = layout(document, 60)
+        assert lines
+        assert "SCRIPT TEXT MUST NEVER BE SHOWN" not in plain_text(lines)
+
+
+@pytest.mark.parametrize("bad", ["<![", "<a " * 40_000, "<ul>" * 5000 + "x", "<div" * 10000])
+def test_hostile_html_is_bounded(bad: str) -> None:
+    import time
+
+    start = time.monotonic()
+    document = build_document(bad, is_html=True)
+    assert time.monotonic() - start < 10
+    assert document is not None

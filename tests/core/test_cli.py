@@ -1,0 +1,79 @@
+"""`reader list` and `reader show`, run as a user runs them."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run([sys.executable, "-m", "reader", *args], capture_output=True,
+                          text=True, encoding="utf-8", cwd=cwd, env=env, timeout=120)
+
+
+def test_list_json(sample: Path) -> None:
+    result = run("list", str(sample), "--json")
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) >= 30
+    assert set(rows[0]) >= {"id", "title", "date", "categories", "tags", "author"}
+    from datetime import datetime
+
+    instants = [datetime.fromisoformat(r["date"]) for r in rows if r["date"]]
+    assert instants == sorted(instants, reverse=True)
+    crawler = next(r for r in rows if r["title"] == "2024")
+    assert crawler["categories"] == [["新媒体", "ZAKER", "source"]]
+    assert crawler["date"].endswith("+00:00")
+    assert "/" in crawler["id"] and "\\" not in crawler["id"]
+    assert "misc/broken-yaml.md: bad YAML front matter" in result.stderr
+
+
+def test_list_plain(sample: Path) -> None:
+    result = run("list", str(sample))
+    assert result.returncode == 0
+    assert "暴雨过后，柳塘社区的一天" in result.stdout
+
+
+def test_show_markdown_and_text(sample: Path) -> None:
+    article = "source/_posts/财经/澎湃新闻/财经上下游/县域冷链物流调查一箱草莓的48小时.md"
+    markdown = run("show", str(sample), article)
+    assert markdown.returncode == 0, markdown.stderr
+    assert markdown.stdout.startswith("# 县域冷链物流调查")
+    assert "[image 1]" in markdown.stdout and "![" not in markdown.stdout
+    text = run("show", str(sample), article, "--format", "text", "--width", "40")
+    assert text.returncode == 0
+    assert "**" not in text.stdout and "#" not in text.stdout.splitlines()[0]
+    from reader.core.linebreak import cell_width
+
+    assert max(cell_width(line) for line in text.stdout.splitlines()) <= 41
+
+
+@pytest.mark.parametrize("make", ["missing", "file", "unreadable"])
+def test_bad_archive_paths(tmp_path: Path, make: str) -> None:
+    target = tmp_path / "x"
+    if make == "file":
+        target.write_text("x")
+    elif make == "unreadable":
+        if os.geteuid() == 0:
+            pytest.skip("root can read every folder")
+        target.mkdir()
+        target.chmod(0)
+    for command in ([str(target)], ["open", str(target)], ["list", str(target)]):
+        result = run(*command)
+        assert result.returncode == 2
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_show_unknown_id(sample: Path) -> None:
+    result = run("show", str(sample), "nope.md")
+    assert result.returncode == 2 and "no article" in result.stderr
+
+
+def test_show_broken_file_says_why(sample: Path) -> None:
+    result = run("show", str(sample), "misc/broken-yaml.md")
+    assert result.returncode == 2 and "bad YAML" in result.stderr

@@ -147,7 +147,7 @@ class MainScreen(Screen[None]):
         if problems:
             parts.append(f"{problems:,} problem{'s' if problems != 1 else ''} (press !)")
         parts.append(f"by {self.grouping.value}")
-        parts.append(str(self.root))
+        parts.append(self.root.resolve().name or str(self.root))
         self.query_one("#status", Static).update(Text("  ·  ".join(parts)))
 
     # -- reading ---------------------------------------------------------------------------

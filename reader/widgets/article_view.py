@@ -166,7 +166,9 @@ class ArticleView(ScrollView, can_focus=True):
         if not self.lines:
             if y == 1 and self.placeholder:
                 style = self.get_component_rich_style("article--dim")
-                return Strip([Segment("  " + self.placeholder, style)]).crop_extend(0, width, base)
+                return Strip([Segment("  " + self.placeholder, style)]).apply_style(
+                    base
+                ).crop_extend(0, width, base)
             return Strip.blank(width, base)
         if index >= len(self.lines):
             return Strip.blank(width, base)
@@ -177,7 +179,7 @@ class ArticleView(ScrollView, can_focus=True):
         if line.lead:
             segments.append(Segment(line.lead, self._style("quote", kind)))
         segments.extend(Segment(span.text, self._style(span.style, kind)) for span in line.spans)
-        return Strip(segments).crop_extend(0, width, base)
+        return Strip(segments).apply_style(base).crop_extend(0, width, base)
 
     def _block_kind(self, block: int) -> str:
         if self.document is None or block < 0:

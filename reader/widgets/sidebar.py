@@ -147,29 +147,33 @@ class Sidebar(ScrollView, can_focus=True):
         self.refresh()
 
     # -- drawing ---------------------------------------------------------------------------
+    def _part(self, name: str) -> Style:
+        # Only what the stylesheet sets for the part (colour, bold), so that the row's own
+        # background (plain, current or cursor) shows through.
+        return self.get_component_rich_style(name, partial=True)
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         index = y + self.scroll_offset.y
         base = self.rich_style
         if not self.rows:
             if y == 0:
-                style = self.get_component_rich_style("sidebar--empty")
+                style = self._part("sidebar--empty")
                 return Strip([Segment(" " + truncate(self.empty_text, width - 1), style)]
-                             ).adjust_cell_length(width, base)
+                             ).apply_style(base).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[index]
-        segments = self._row_segments(row, width)
-        strip = Strip(segments).adjust_cell_length(width, base)
+        background = base
         if index == self.cursor:
-            cursor = self.get_component_rich_style("sidebar--cursor")
-            if not self.has_focus:
-                cursor = Style(bgcolor=cursor.bgcolor, dim=True)
-            strip = strip.apply_style(cursor)
+            background = base + self.get_component_rich_style(
+                "sidebar--cursor" if self.has_focus else "sidebar--current"
+            )
         elif row.article is not None and row.article == self.current:
-            strip = strip.apply_style(self.get_component_rich_style("sidebar--current"))
-        return strip
+            background = base + self.get_component_rich_style("sidebar--current")
+        segments = self._row_segments(row, width)
+        return Strip(segments).apply_style(background).adjust_cell_length(width, background)
 
     def _row_segments(self, row: Row, width: int) -> list[Segment]:
         indent = "  " * row.depth
@@ -182,9 +186,10 @@ class Sidebar(ScrollView, can_focus=True):
             label = truncate(group.label, max(room, 1))
             gap = " " * max(room - cell_width(label), 0)
             return [
-                Segment(indent + marker + label, self.get_component_rich_style("sidebar--group")),
+                Segment(indent),
+                Segment(marker + label, self._part("sidebar--group")),
                 Segment(gap),
-                Segment(count, self.get_component_rich_style("sidebar--count")),
+                Segment(count, self._part("sidebar--count")),
             ]
         article = self.articles.get(row.article or "")
         if article is None:
@@ -194,9 +199,9 @@ class Sidebar(ScrollView, can_focus=True):
         title = truncate(article.title, max(room, 1))
         return [
             Segment(indent),
-            Segment(date, self.get_component_rich_style("sidebar--date")),
+            Segment(date, self._part("sidebar--date")),
             Segment(" "),
-            Segment(title, self.get_component_rich_style("sidebar--title")),
+            Segment(title, self._part("sidebar--title")),
         ]
 
     def _short_date(self, article: Article) -> str:

@@ -1,0 +1,228 @@
+"""Keys and screens, driven through Textual's Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.app import make_app
+from reader.core.model import BlockKind
+from reader.screens.contents import ContentsScreen
+from reader.screens.help import HelpScreen
+from reader.screens.problems import ProblemsScreen
+from reader.widgets.article_view import ArticleView
+from reader.widgets.sidebar import Sidebar
+from tests.ui.helpers import article_text, stable_copy, wait_for, wait_loaded
+
+
+@pytest.fixture
+def archive(sample: Path, tmp_path: Path) -> Path:
+    return stable_copy(sample, tmp_path)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+async def test_opens_with_newest_article(archive: Path, size: tuple[int, int]) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=size) as pilot:
+        screen = await wait_loaded(pilot)
+        newest = screen.ordered[0]
+        view = screen.query_one(ArticleView)
+        assert view.article_id == newest.id
+        assert article_text(pilot).startswith(newest.title[:10])
+        sidebar = screen.query_one(Sidebar)
+        assert sidebar.has_focus
+        assert sidebar.rows[sidebar.cursor].article == newest.id
+        assert len(screen.archive.problems) == 3
+
+
+async def test_keys_move_and_open(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        sidebar = screen.query_one(Sidebar)
+        view = screen.query_one(ArticleView)
+        first = view.article_id
+        await pilot.press("j", "j", "down")
+        row = sidebar.rows[sidebar.cursor]
+        if row.article is None:  # a month row: open it and take its first article
+            await pilot.press("enter", "j")
+            row = sidebar.rows[sidebar.cursor]
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: view.article_id == row.article)
+        assert view.article_id != first
+        assert view.has_focus
+        await pilot.press("space")
+        assert view.scroll_offset.y > 0 or len(view.lines) <= view.size.height
+        await pilot.press("G")
+        bottom = view.scroll_offset.y
+        await pilot.press("g")
+        assert view.scroll_offset.y == 0 and (bottom > 0 or len(view.lines) <= view.size.height)
+        await pilot.press("escape")
+        assert sidebar.has_focus
+        await pilot.press("tab")
+        assert view.has_focus
+        await pilot.press("shift+tab")
+        assert sidebar.has_focus
+
+
+async def test_grouping_keys(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        sidebar = screen.query_one(Sidebar)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: sidebar.groups and sidebar.groups[0].key.startswith(
+            "category:"))
+        labels = [g.label for g in sidebar.groups]
+        assert "科技" in labels and "新媒体" in labels and labels[-1] == "(no category)"
+        # The open article stays chosen in the new grouping.
+        assert sidebar.rows[sidebar.cursor].article == screen.query_one(ArticleView).article_id
+        await pilot.press("t")
+        await wait_for(pilot, lambda: sidebar.groups[0].key.startswith("tag:"))
+        await pilot.press("d")
+        await wait_for(pilot, lambda: sidebar.groups[0].key.startswith("date:"))
+
+
+async def test_group_rows_open_and_close(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        sidebar = screen.query_one(Sidebar)
+        await pilot.press("home")
+        assert sidebar.rows[0].group is not None
+        opened = len(sidebar.rows)
+        await pilot.press("left")
+        assert len(sidebar.rows) < opened
+        await pilot.press("right")
+        assert len(sidebar.rows) == opened
+
+
+async def test_markup_in_titles_is_text(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        target = next(a for a in screen.ordered if a.title.startswith("[bold]"))
+        screen.open_article(target.id)
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == target.id and view.lines)
+        assert article_text(pilot).startswith("[bold]Markup[/italic] in titles [@click=app.quit]")
+        await pilot.click(ArticleView, offset=(10, 0))
+        await pilot.pause()
+        assert app.is_running
+        # The sidebar draws the same title literally.
+        sidebar = screen.query_one(Sidebar)
+        lines = [sidebar.render_line(y).text for y in range(sidebar.size.height)]
+        assert any("[bold]Markup[/italic]" in line for line in lines)
+
+
+async def test_help_problems_and_contents(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, ProblemsScreen)
+        assert len(app.screen.problems) == 3
+        await pilot.press("escape")
+        long_post = next(a for a in screen.ordered if a.title.startswith("深度｜"))
+        screen.open_article(long_post.id)
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == long_post.id and view.lines)
+        await pilot.press("o")
+        assert isinstance(app.screen, ContentsScreen)
+        headings = app.screen.headings
+        assert len(headings) >= 3
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, ContentsScreen)
+        top = view.lines[int(view.scroll_offset.y)]
+        assert top.block == headings[2].block
+        assert view.document.blocks[top.block].kind is BlockKind.HEADING
+
+
+async def test_sidebar_hides_and_widens(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        sidebar = screen.query_one(Sidebar)
+        width = sidebar.size.width
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert sidebar.size.width == width + 4
+        await pilot.press("s")
+        await pilot.pause()
+        assert not sidebar.display
+        assert screen.query_one(ArticleView).has_focus
+        await pilot.press("s")
+        assert sidebar.display
+
+
+async def test_command_palette_jumps_to_article(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"柳塘社区")
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.document is not None and "柳塘社区" in (
+            view.document.blocks[0].text))
+
+
+async def test_reading_place_is_remembered(archive: Path) -> None:
+    long_id = None
+    app = make_app(archive)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        long_post = next(a for a in screen.ordered if a.title.startswith("深度｜"))
+        long_id = long_post.id
+        screen.open_article(long_id)
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == long_id and view.lines)
+        view.focus()
+        await pilot.press("space", "space", "space")
+        await pilot.pause()
+        block = view.top_block
+        assert block > 3
+        await pilot.press("q")
+    app = make_app(archive)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        view = screen.query_one(ArticleView)
+        assert view.article_id == long_id
+        assert view.top_block == block
+
+
+async def test_empty_archive(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_loaded(pilot)
+        assert "No articles" in screen.query_one(ArticleView).placeholder
+        await pilot.press("j", "k", "enter", "o", "escape", "c")
+        assert app.is_running
+
+
+async def test_archive_never_written(archive: Path) -> None:
+    import hashlib
+
+    def digest() -> dict[str, str]:
+        return {
+            str(p.relative_to(archive)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(archive.rglob("*")) if p.is_file()
+        }
+
+    before = digest()
+    app = make_app(archive)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        view = screen.query_one(ArticleView)
+        for article in screen.ordered:
+            screen.open_article(article.id)
+            await wait_for(pilot, lambda a=article: view.article_id == a.id and view.lines)
+        await pilot.press("c", "t", "d", "question_mark", "escape", "exclamation_mark", "escape")
+    assert digest() == before

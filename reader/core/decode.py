@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 #: Files larger than this are listed as problems instead of being read.
@@ -39,12 +40,14 @@ def _gb2312_share(data: bytes) -> float:
     return common / pairs if pairs else 1.0
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     if "\x00" in sample:
         return True
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f")
-    return controls > max(8, len(sample) // 50)
+    return len(_CONTROLS.findall(sample)) > max(8, len(sample) // 50)
 
 
 def decode_bytes(data: bytes) -> Decoded:

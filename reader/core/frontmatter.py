@@ -52,7 +52,9 @@ def normalise_newlines(text: str) -> str:
 
 
 MAX_NESTING = 64
-_BLOCK_INDICATORS = re.compile(r"^(?:[ \t]*(?:-|\?|:)(?:[ \t]+|$))+")
+_DEEP_BLOCK = re.compile(
+    r"^(?:[ \t]{%d,}|(?:[ \t]*[-?:][ \t]+){%d,})" % (4 * MAX_NESTING, MAX_NESTING), re.MULTILINE
+)
 
 
 def _too_deep(source: str) -> bool:
@@ -61,23 +63,16 @@ def _too_deep(source: str) -> bool:
     PyYAML's C extension builds nested nodes by recursion in C, with no depth check: a few
     thousand `[` crash the process. So depth is measured before the loader sees the text.
     """
-    depth = deepest = 0
-    for char in source:
-        if char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-    if deepest > MAX_NESTING:
-        return True
-    for line in source.splitlines():
-        indent = len(line) - len(line.lstrip(" \t"))
-        match = _BLOCK_INDICATORS.match(line)
-        if indent > 4 * MAX_NESTING or (match and match.group(0).count("-") + match.group(
-            0
-        ).count("?") > MAX_NESTING):
-            return True
-    return False
+    if source.count("[") + source.count("{") > MAX_NESTING:
+        depth = 0
+        for char in source:
+            if char in "[{":
+                depth += 1
+                if depth > MAX_NESTING:
+                    return True
+            elif char in "]}":
+                depth = max(depth - 1, 0)
+    return _DEEP_BLOCK.search(source) is not None
 
 
 def _load_yaml(source: str) -> Any:

@@ -95,6 +95,12 @@ def test_alias_bomb_is_cheap() -> None:
     assert split.meta["title"] == "bomb"
 
 
-def test_deep_nesting_is_bounded() -> None:
-    with pytest.raises(FrontMatterError):
-        split_front_matter("---\ntitle: " + "[" * 100_000 + "\n---\n")
+@pytest.mark.parametrize(
+    "deep",
+    ["title: " + "[" * 100_000, "title: " + "{a: " * 50_000, "list:\n" + "- " * 100_000 + "x",
+     "map:\n" + "".join(" " * n + f"k{n}:\n" for n in range(300))],
+)
+def test_deep_nesting_is_bounded(deep: str) -> None:
+    # PyYAML's C loader would crash the process on these; they must be refused first.
+    with pytest.raises(FrontMatterError, match="nested too deeply"):
+        split_front_matter("---\n" + deep + "\n---\n")

@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 from reader import __version__
-from reader.core.archive import Archive, display_path, load_archive
+from reader.core.archive import Archive, display_path
 from reader.core.model import Article, Problem
 
-COMMANDS = {"open", "list", "show"}
+COMMANDS = {"open", "list", "show", "index"}
 
 
 class UsageError(Exception):
@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     shower.add_argument("id", help="the article's path inside the archive, as `list` prints it")
     shower.add_argument("--format", choices=("markdown", "text"), default="markdown")
     shower.add_argument("--width", type=int, default=80, help="line width for --format text")
+    indexer = commands.add_parser("index", help="build or refresh the archive's index")
+    indexer.add_argument("archive")
     return parser
 
 
@@ -110,6 +112,52 @@ def _show(archive: Archive, article_id: str, form: str, width: int) -> int:
     return 0
 
 
+def _indexed_archive(root: Path) -> Archive:
+    """The archive as its index holds it, brought up to date first."""
+    from reader.core.index import ArchiveIndex
+
+    index = ArchiveIndex(root)
+    try:
+        index.refresh()
+        ordered = index.articles()
+        return Archive(root, {a.id: a for a in ordered}, index.problems())
+    finally:
+        index.close()
+
+
+def _index(root: Path) -> int:
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeRemainingColumn)
+
+    from reader.core.index import ArchiveIndex
+
+    console = Console(stderr=True)
+    index = ArchiveIndex(root)
+    try:
+        with Progress(TextColumn("indexing"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("index", total=None, rate="")
+
+            def progress(p) -> None:
+                bar.update(task, total=p.total, completed=p.done, rate=f"{p.rate:,.0f} files/s")
+
+            changes = index.refresh(on_progress=progress)
+        size = index.size_on_disk()
+        count = index.count()
+    finally:
+        index.close()
+    if index.rebuilt_because:
+        print(f"reader: rebuilt the index: {index.rebuilt_because}", file=sys.stderr)
+    print(
+        f"{count:,} articles, {changes.problems:,} problems; {len(changes.added):,} added, "
+        f"{len(changes.changed):,} changed, {len(changes.removed):,} removed in "
+        f"{changes.seconds:.1f} s; index {size / 1e6:,.1f} MB at {index.path}"
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the `reader` command; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -129,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
             from reader.app import run
 
             return run(root)
-        archive = load_archive(root)
+        if options.command == "index":
+            return _index(root)
+        archive = _indexed_archive(root)
         if options.command == "list":
             return _list(archive, options.json)
         return _show(archive, options.id, options.format, options.width)

@@ -28,7 +28,7 @@ _HIDDEN = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
-_TAG = re.compile(r"<[^>]*>?")
+_TAG = re.compile(r"<[a-zA-Z/!?][^>]*>?")
 _BLOCK_TAG = re.compile(r"<(?:/?(?:p|div|li|h[1-6]|tr|blockquote|section|article)|br)\b[^>]*>", re.I)
 
 

@@ -30,7 +30,9 @@ def clean_text(text: str) -> str:
     """
     if not text:
         return ""
-    return _FORBIDDEN.sub("", _LINE_BREAKS.sub("\n", text))
+    if "\r" in text or _LINE_BREAKS.search(text):
+        text = _LINE_BREAKS.sub("\n", text)
+    return _FORBIDDEN.sub("", text) if _FORBIDDEN.search(text) else text
 
 
 _FORBIDDEN_BUT_MARKS = re.compile(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -12,11 +14,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from reader.commands import ArchiveCommands
-from reader.core.archive import Archive, load_archive, sort_key
+from reader.core.archive import ARTICLE_SUFFIXES, Archive
+from reader.core.index import ArchiveIndex, Changes, Progress
 from reader.core.grouping import Group, Grouping, group_articles
 from reader.core.model import Article, Document, Problem
 from reader.core.render import render_article
@@ -60,53 +63,148 @@ class MainScreen(Screen[None]):
         self.articles: dict[str, Article] = {}
         self.ordered: list[Article] = []
         self.in_progress = True
-        self.loaded_count = 0
         self.state = ReadingState.load(root)
         self.document: Document | None = None
         self.shown: str | None = None  # the article in the main pane
         self.top_block = 0  # the block at the top of the main pane
         self.set_reactive(MainScreen.sidebar_width, settings.sidebar_width)
+        self.progress_text = ""
+        self._stop_watching = threading.Event()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield Sidebar(id="sidebar")
             yield ArticleView(measure=self.settings.measure, id="article")
+        yield ProgressBar(id="progress", show_eta=True)
         yield Static(Text("Opening…"), id="status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#progress", ProgressBar).display = False
         self.query_one(Sidebar).styles.width = self.sidebar_width
         self.query_one(ArticleView).show_message("Loading the archive…")
         self.query_one(Sidebar).focus()
         self.load()
 
     def on_unmount(self) -> None:
+        self._stop_watching.set()
         self.remember_place()
 
     # -- loading ---------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
+        """Show what the index holds, bring it up to date, then follow the archive."""
         worker = get_current_worker()
-        last = time.monotonic()
-
-        def progress(archive: Archive, done: int) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= LOAD_REFRESH_SECONDS:
-                last = now
-                self._post_snapshot(archive, done, finished=False)
-
-        archive = load_archive(self.root, progress, lambda: worker.is_cancelled)
+        for attempt in range(2):
+            index = ArchiveIndex(self.root)
+            try:
+                self._load_with(index, worker)
+                break
+            except sqlite3.DatabaseError:
+                # Damaged while in use: the index is only a cache, so start it again.
+                index.rebuild()
+                if attempt:
+                    raise
+            finally:
+                index.close()
         if not worker.is_cancelled:
-            self._post_snapshot(archive, len(archive.articles), finished=True)
+            self.app.call_from_thread(self.follow_archive)
 
-    def _post_snapshot(self, archive: Archive, done: int, finished: bool) -> None:
-        articles = dict(archive.articles)
-        ordered = sorted(articles.values(), key=sort_key)
+    def _load_with(self, index: ArchiveIndex, worker) -> None:
+        warm = index.count() > 0
+        if warm:
+            self._publish(index, finished=False)
+        last = time.monotonic()
+        interval = LOAD_REFRESH_SECONDS
+
+        def on_progress(progress: Progress) -> None:
+            self.app.call_from_thread(self._show_progress, progress)
+
+        def on_batch(entries: list) -> None:
+            nonlocal last, interval
+            now = time.monotonic()
+            if now - last >= interval:
+                self._publish(index, finished=False)
+                # Publishing costs more as the archive grows: keep it a small share of time.
+                last = time.monotonic()
+                interval = max(LOAD_REFRESH_SECONDS, 4 * (last - now))
+
+        changes = index.refresh(on_progress, lambda: worker.is_cancelled, on_batch)
+        if not worker.is_cancelled:
+            self._publish(index, finished=True)
+            self.app.call_from_thread(self._indexed, changes, warm)
+
+    def _publish(self, index: ArchiveIndex, finished: bool) -> None:
+        """Send the index's articles to the screen (from a worker thread)."""
+        ordered = index.articles()
+        articles = {article.id: article for article in ordered}
         groups = group_articles(ordered, self.grouping)
-        problems = list(archive.problems)
+        problems = index.problems()
         self.app.call_from_thread(self._apply_snapshot, articles, ordered, groups, problems,
-                                  done, finished)
+                                  len(ordered), finished)
+
+    def _show_progress(self, progress: Progress) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.display = progress.done < progress.total
+        bar.update(total=progress.total, progress=progress.done)
+        left = progress.remaining
+        self.progress_text = (
+            f"Indexing {progress.done:,} / {progress.total:,} files · {progress.rate:,.0f}/s"
+            + (f" · {left:,.0f} s left" if left is not None else "")
+        )
+        self._update_status()
+
+    def _indexed(self, changes: Changes, warm: bool) -> None:
+        self.progress_text = ""
+        self.query_one("#progress", ProgressBar).display = False
+        self._update_status()
+        if warm and changes.any:
+            parts = [
+                f"{len(found):,} {what}"
+                for found, what in ((changes.added, "new"), (changes.changed, "changed"),
+                                    (changes.removed, "removed"))
+                if found
+            ]
+            self.notify(Text("Since last time: " + ", ".join(parts)), timeout=4)
+
+    # -- following the archive ----------------------------------------------------------
+    def follow_archive(self) -> None:
+        self._watch()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def _watch(self) -> None:
+        """Apply files added, changed and deleted while the reader runs (watchfiles)."""
+        import watchfiles
+
+        index = ArchiveIndex(self.root)
+        try:
+            for batch in watchfiles.watch(self.root, stop_event=self._stop_watching,
+                                          debounce=300, step=100, raise_interrupt=False,
+                                          watch_filter=_ArticleFilter(self.root)):
+                ids = set()
+                whole_folders = False
+                for _change, path in batch:
+                    rel = Path(path).relative_to(self.root).as_posix()
+                    if Path(path).suffix.lower() in ARTICLE_SUFFIXES:
+                        ids.add(rel)
+                    else:
+                        whole_folders = True  # a folder moved or went: look at everything
+                changes = index.refresh(parallel=False) if whole_folders else (
+                    index.refresh_paths(ids)
+                )
+                if changes.any:
+                    self._publish(index, finished=True)
+                    if self.shown in changes.changed:
+                        self.app.call_from_thread(self._reopen_shown)
+        except sqlite3.DatabaseError:
+            index.rebuild()
+        finally:
+            index.close()
+
+    def _reopen_shown(self) -> None:
+        article = self.articles.get(self.shown or "")
+        if article is not None:
+            self._convert(article, self.top_block)
 
     def _apply_snapshot(self, articles: dict[str, Article], ordered: list[Article],
                         groups: list[Group], problems: list[Problem], done: int,
@@ -114,7 +212,6 @@ class MainScreen(Screen[None]):
         first = not self.articles
         self.articles, self.ordered = articles, ordered
         self.archive.articles, self.archive.problems = articles, problems
-        self.loaded_count = done
         self.in_progress = not finished
         sidebar = self.query_one(Sidebar)
         sidebar.empty_text = "Loading…" if not finished else "No articles in this archive."
@@ -142,8 +239,10 @@ class MainScreen(Screen[None]):
         count = len(self.articles)
         problems = len(self.archive.problems)
         parts = [f"{count:,} article{'s' if count != 1 else ''}"]
-        if self.in_progress:
-            parts = [f"Loading… {self.loaded_count:,} files read"]
+        if self.progress_text:
+            parts = [self.progress_text, f"{count:,} ready"]
+        elif self.in_progress:
+            parts = [f"Loading… {count:,} articles"]
         if problems:
             parts.append(f"{problems:,} problem{'s' if problems != 1 else ''} (press !)")
         parts.append(f"by {self.grouping.value}")
@@ -278,3 +377,20 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.help_sections()))
 
+
+
+class _ArticleFilter:
+    """Changes worth a look: article files and folders, not hidden ones or node_modules."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __call__(self, change: object, path: str) -> bool:
+        try:
+            parts = Path(path).relative_to(self.root).parts
+        except ValueError:
+            return False
+        if any(part.startswith(".") or part == "node_modules" for part in parts):
+            return False
+        suffix = Path(path).suffix.lower()
+        return suffix in ARTICLE_SUFFIXES or not suffix

@@ -1,0 +1,104 @@
+"""Fast extraction of an article's text, images and links, for the index.
+
+Converting every body through html2text costs a millisecond or more an article; the index
+needs only the text a reader sees (for search) and the addresses (for the pickers), which
+regular expressions give in a tenth of that. The article pane still uses the full converter.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from reader.core.sanitize import clean_text
+from reader.core.urls import resolve, unwrap_proxy
+
+_IMG = re.compile(r"<img\b([^>]*)>", re.IGNORECASE)
+_ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|\*\*|__|`+|~~")
+_HIDDEN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template|svg|head|title|iframe|object)\b[^>]*>"
+    r".*?(?:</\1\s*>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>?|<[!?/][^>]*>?")
+_BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table blockquote section article header "
+    "footer pre hr figure figcaption dd dt dl".split()
+)
+_SPACE = re.compile(r"\s+")
+
+
+def _tag_gap(match: re.Match[str]) -> str:
+    """Block tags separate words; inline ones (`<strong>` inside a word) do not."""
+    name = match.group(2)
+    return " " if name is not None and name.lower() in _BLOCK_TAGS else ""
+
+
+def html_text(markup: str) -> str:
+    """The text of an HTML body, in one pass: hidden parts dropped, tags removed."""
+    return html.unescape(_ANY_TAG.sub(_tag_gap, _HIDDEN.sub("", markup)))
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    text: str
+    images: list[tuple[str, str, str]]  # (address, alt, proxied form)
+    links: list[tuple[str, str]]  # (address, text)
+
+
+def _attrs(source: str) -> dict[str, str]:
+    return {
+        m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+        for m in _ATTR.finditer(source)
+    }
+
+
+def extract(body: str, is_html: bool, base_url: str = "") -> Extracted:
+    """The text a reader sees (whitespace folded), and the images and links in order."""
+    images: list[tuple[str, str, str]] = []
+    links: list[tuple[str, str]] = []
+    seen_images: set[str] = set()
+    seen_links: set[str] = set()
+
+    def add_image(src: str, alt: str) -> None:
+        real, proxied = unwrap_proxy(clean_text(src))
+        real = resolve(real, base_url)
+        if real and real not in seen_images:
+            seen_images.add(real)
+            images.append((real, " ".join(clean_text(alt).split())[:200], proxied))
+
+    def add_link(href: str, text: str) -> None:
+        real = resolve(clean_text(href).strip(), base_url)
+        if real and real not in seen_links:
+            seen_links.add(real)
+            links.append((real, " ".join(clean_text(text).split())[:300]))
+
+    visible = _HIDDEN.sub("", body)
+    if not is_html:
+        for match in _MD_IMAGE.finditer(visible):
+            add_image(match.group(2), match.group(1))
+    for match in _IMG.finditer(visible):
+        attrs = _attrs(match.group(1))
+        src = attrs.get("data-original") or attrs.get("data-src") or attrs.get("src") or ""
+        if src:
+            add_image(src, attrs.get("alt", ""))
+    if not is_html:
+        for match in _MD_LINK.finditer(visible):
+            add_link(match.group(2), match.group(1))
+    for match in _ANCHOR.finditer(visible):
+        href = _attrs(match.group(1)).get("href")
+        if href:
+            add_link(href, html_text(match.group(2)))
+
+    if is_html:
+        text = _ANY_TAG.sub(_tag_gap, visible)
+    else:
+        text = _MD_IMAGE.sub(lambda m: m.group(1), visible)
+        text = _MD_LINK.sub(lambda m: m.group(1), text)
+        text = _MD_MARKS.sub("", _ANY_TAG.sub(_tag_gap, text) if "<" in text else text)
+    return Extracted(" ".join(clean_text(html.unescape(text)).split()), images, links)

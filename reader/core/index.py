@@ -1,0 +1,434 @@
+"""The archive's index: what the sidebar, the header and search need, kept in SQLite.
+
+One database per archive in the cache directory, keyed by the archive's resolved path. It is
+only a cache: deleting it loses nothing, and a damaged one (garbage, truncated, another
+schema version) is thrown away and rebuilt. Refreshing reads again only the files whose size
+or modification time changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing import get_context
+from pathlib import Path
+
+from reader.core.archive import ArticleFile, LoadError, display_path, read_source, scan_files
+from reader.core.extract import extract
+from reader.core.fields import build_article
+from reader.core.model import Article, DateSource, Problem
+from reader.core.sanitize import clean_line
+from reader.core.searchtext import normalise
+
+SCHEMA_VERSION = 3
+#: Below this many files to read, parsing in other processes costs more than it saves.
+PARALLEL_THRESHOLD = 400
+BATCH = 256
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    id TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime REAL NOT NULL,
+    problem TEXT
+);
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    date TEXT,
+    stamp REAL,
+    date_source TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    author TEXT NOT NULL,
+    cover TEXT NOT NULL,
+    link TEXT NOT NULL,
+    is_html INTEGER NOT NULL,
+    encoding TEXT NOT NULL,
+    images TEXT NOT NULL,
+    links TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX articles_by_stamp ON articles (stamp DESC, id);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the index keeps of one file: an article with its text, or a problem."""
+
+    file: ArticleFile
+    article: Article | None = None
+    problem: str = ""
+    body: str = ""  # the searchable text of the body, normalised
+    fields: str = ""  # title, categories, tags and author, normalised
+    images: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+
+
+def index_file(file: ArticleFile) -> Entry:
+    """Read and extract one file for the index. Never raises for a bad file."""
+    try:
+        source = read_source(file.path)
+        article = build_article(file.id, source.meta, source.body, is_html=source.is_html,
+                                size=file.size, mtime=file.mtime, encoding=source.encoding)
+        extracted = extract(source.body, source.is_html, article.link)
+    except LoadError as error:
+        return Entry(file, problem=clean_line(str(error), 300))
+    except RecursionError:
+        return Entry(file, problem="nested too deeply")
+    fields = " ".join([article.title, *(" ".join(p) for p in article.categories),
+                       *article.tags, article.author])
+    return Entry(file, article, body=normalise(extracted.text), fields=normalise(fields),
+                 images=extracted.images, links=extracted.links)
+
+
+def _index_files(files: list[ArticleFile]) -> list[Entry]:
+    return [index_file(file) for file in files]
+
+
+@dataclass
+class Changes:
+    """What a refresh found and did."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: int = 0
+    total: int = 0
+    seconds: float = 0.0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    done: int
+    total: int
+    started: float
+
+    @property
+    def rate(self) -> float:
+        elapsed = time.monotonic() - self.started
+        return self.done / elapsed if elapsed > 0 else 0.0
+
+    @property
+    def remaining(self) -> float | None:
+        rate = self.rate
+        return (self.total - self.done) / rate if rate > 0 else None
+
+
+def default_index_path(root: Path) -> Path:
+    from reader.settings import archive_key, cache_dir
+
+    return cache_dir() / "index" / f"{archive_key(root)}.sqlite3"
+
+
+class ArchiveIndex:
+    """The index of one archive. Open it, refresh it, ask it."""
+
+    def __init__(self, root: Path, path: Path | None = None) -> None:
+        self.root = Path(root)
+        self.path = path or default_index_path(self.root)
+        self.rebuilt_because: str | None = None
+        self._db: sqlite3.Connection | None = None
+
+    # -- opening ---------------------------------------------------------------------------
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = self._connect()
+        return self._db
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = self._open_existing()
+            if db is not None:
+                return db
+        except sqlite3.DatabaseError as error:
+            self.rebuilt_because = f"damaged index ({error})"
+        self._remove_files()
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._tune(db)
+        db.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
+        db.execute("INSERT INTO meta VALUES ('schema', ?), ('root', ?)",
+                   (str(SCHEMA_VERSION), str(self.root.resolve())))
+        return db
+
+    def _open_existing(self) -> sqlite3.Connection | None:
+        if not self.path.exists():
+            return None
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            self._tune(db)
+            rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
+            if rows.get("schema") != str(SCHEMA_VERSION):
+                self.rebuilt_because = "index from another version"
+            elif rows.get("root") != str(self.root.resolve()):
+                self.rebuilt_because = "index of another archive"
+            else:
+                # A full integrity check reads the whole file; touching the table every
+                # open reads is enough to catch garbage and truncation here, and a fault
+                # found later raises DatabaseError, upon which the caller rebuilds.
+                db.execute("SELECT count(*) FROM files").fetchone()
+                db.execute("SELECT id FROM articles ORDER BY stamp DESC LIMIT 1").fetchone()
+                return db
+        except sqlite3.DatabaseError as error:
+            self.rebuilt_because = f"damaged index ({error})"
+        db.close()
+        return None
+
+    @staticmethod
+    def _tune(db: sqlite3.Connection) -> None:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute("PRAGMA cache_size=-32000")
+
+    def _remove_files(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.remove(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+
+    def rebuild(self) -> None:
+        """Throw the index away (it was found damaged while in use) and start empty."""
+        self.close()
+        self._remove_files()
+        self.rebuilt_because = "damaged index"
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    # -- refreshing ------------------------------------------------------------------------
+    def refresh(
+        self,
+        on_progress: Callable[[Progress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        on_batch: Callable[[list[Entry]], None] | None = None,
+        parallel: bool = True,
+    ) -> Changes:
+        """Bring the index up to date with the archive's files.
+
+        Only files whose size or modification time changed are read; added files are
+        indexed, deleted ones removed. `on_batch` sees each batch of new entries as it is
+        stored, so a UI can show the archive while it is indexed.
+        """
+        started = time.monotonic()
+        scan_problems: list[Problem] = []
+        on_disk = {file.id: file for file in scan_files(self.root, scan_problems)}
+        known = {row[0]: (row[1], row[2]) for row in self.db.execute(
+            "SELECT id, size, mtime FROM files")}
+        changes = Changes(total=len(on_disk))
+        stale: list[ArticleFile] = []
+        for file_id, file in on_disk.items():
+            before = known.get(file_id)
+            if before is None:
+                changes.added.append(file_id)
+                stale.append(file)
+            elif before != (file.size, file.mtime):
+                changes.changed.append(file_id)
+                stale.append(file)
+        changes.removed = [file_id for file_id in known if file_id not in on_disk]
+        if changes.removed:
+            self._delete(changes.removed)
+        done = 0
+        for entries in self._entries(stale, parallel, should_stop):
+            self._store(entries)
+            done += len(entries)
+            if on_batch is not None:
+                on_batch(entries)
+            if on_progress is not None:
+                on_progress(Progress(done, len(stale), started))
+        self._scan_problems = scan_problems
+        changes.problems = len(self.problems())
+        changes.seconds = time.monotonic() - started
+        return changes
+
+    def refresh_paths(self, ids: Iterable[str]) -> Changes:
+        """Re-read just these files (from a file watcher): added, changed or gone."""
+        changes = Changes()
+        stale: list[ArticleFile] = []
+        for file_id in sorted(set(ids)):
+            path = self.root / file_id
+            try:
+                info = path.stat()
+            except OSError:
+                if self.db.execute("SELECT 1 FROM files WHERE id = ?", (file_id,)).fetchone():
+                    changes.removed.append(file_id)
+                continue
+            row = self.db.execute("SELECT size, mtime FROM files WHERE id = ?",
+                                  (file_id,)).fetchone()
+            if row is None:
+                changes.added.append(file_id)
+            elif tuple(row) != (info.st_size, info.st_mtime):
+                changes.changed.append(file_id)
+            else:
+                continue
+            stale.append(ArticleFile(file_id, path, info.st_size, info.st_mtime))
+        if changes.removed:
+            self._delete(changes.removed)
+        for entries in self._entries(stale, parallel=False, should_stop=None):
+            self._store(entries)
+        return changes
+
+    def _entries(self, files: list[ArticleFile], parallel: bool,
+                 should_stop: Callable[[], bool] | None) -> Iterator[list[Entry]]:
+        batches = [files[i : i + BATCH] for i in range(0, len(files), BATCH)]
+        done = 0
+        if parallel and len(files) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
+            try:
+                # Spawned processes: forking a process that runs threads (the UI) is unsafe.
+                with ProcessPoolExecutor(max_workers=os.cpu_count(),
+                                         mp_context=get_context("spawn")) as pool:
+                    futures = [pool.submit(_index_files, batch) for batch in batches]
+                    for future in futures:
+                        if should_stop is not None and should_stop():
+                            for pending in futures:
+                                pending.cancel()
+                            return
+                        yield future.result()
+                        done += 1
+                return
+            except (BrokenProcessPool, OSError):
+                pass  # no processes to be had here: read the rest in this one
+        for batch in batches[done:]:
+            if should_stop is not None and should_stop():
+                return
+            yield _index_files(batch)
+
+    def _delete(self, ids: list[str]) -> None:
+        with _transaction(self.db):
+            self.db.executemany("DELETE FROM files WHERE id = ?", [(i,) for i in ids])
+
+    def _store(self, entries: list[Entry]) -> None:
+        with _transaction(self.db):
+            self.db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                [(e.file.id, e.file.size, e.file.mtime, e.problem or None) for e in entries],
+            )
+            self.db.executemany("DELETE FROM articles WHERE id = ?",
+                                [(e.file.id,) for e in entries if e.article is None])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO articles VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_row(e) for e in entries if e.article is not None],
+            )
+
+    # -- asking ----------------------------------------------------------------------------
+    _COLUMNS = ("id, title, date, date_source, categories, tags, author, cover, link, is_html, "
+                "encoding")
+
+    def articles(self) -> list[Article]:
+        """Every article, newest first."""
+        rows = self.db.execute(
+            f"SELECT {self._COLUMNS}, f.size, f.mtime FROM articles JOIN files f USING (id) "
+            "ORDER BY stamp DESC NULLS LAST, id"
+        )
+        return [_article(row) for row in rows]
+
+    def newest(self, limit: int) -> list[Article]:
+        rows = self.db.execute(
+            f"SELECT {self._COLUMNS}, f.size, f.mtime FROM articles JOIN files f USING (id) "
+            "ORDER BY stamp DESC NULLS LAST, id LIMIT ?", (limit,)
+        )
+        return [_article(row) for row in rows]
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute(
+            f"SELECT {self._COLUMNS}, f.size, f.mtime FROM articles JOIN files f USING (id) "
+            "WHERE id = ?", (article_id,)
+        ).fetchone()
+        return _article(row) if row else None
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def problems(self) -> list[Problem]:
+        rows = self.db.execute("SELECT id, problem FROM files WHERE problem IS NOT NULL "
+                               "ORDER BY id")
+        found = [Problem(display_path(row[0]), row[1]) for row in rows]
+        return found + list(getattr(self, "_scan_problems", []))
+
+    def images(self, article_id: str) -> list[tuple[str, str, str]]:
+        row = self.db.execute("SELECT images FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return [tuple(item) for item in json.loads(row[0])] if row else []
+
+    def links(self, article_id: str) -> list[tuple[str, str]]:
+        row = self.db.execute("SELECT links FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return [tuple(item) for item in json.loads(row[0])] if row else []
+
+    def size_on_disk(self) -> int:
+        return sum(
+            os.path.getsize(f"{self.path}{suffix}")
+            for suffix in ("", "-wal") if os.path.exists(f"{self.path}{suffix}")
+        )
+
+
+class _transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN")
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def _row(entry: Entry) -> tuple:
+    article = entry.article
+    assert article is not None
+    return (
+        article.id,
+        article.title,
+        article.date.isoformat() if article.date else None,
+        article.date.timestamp() if article.date else None,
+        article.date_source.value,
+        json.dumps(article.categories, ensure_ascii=False),
+        json.dumps(article.tags, ensure_ascii=False),
+        article.author,
+        article.cover,
+        article.link,
+        int(article.is_html),
+        article.encoding,
+        json.dumps(entry.images, ensure_ascii=False),
+        json.dumps(entry.links, ensure_ascii=False),
+        entry.fields,
+        entry.body,
+    )
+
+
+def _article(row: tuple) -> Article:
+    (article_id, title, date, source, categories, tags, author, cover, link, is_html,
+     encoding, size, mtime) = row
+    return Article(
+        id=article_id,
+        title=title,
+        date=datetime.fromisoformat(date) if date else None,
+        date_source=DateSource(source),
+        categories=tuple(tuple(path) for path in json.loads(categories)),
+        tags=tuple(json.loads(tags)),
+        author=author,
+        cover=cover,
+        link=link,
+        is_html=bool(is_html),
+        size=size,
+        mtime=mtime,
+        encoding=encoding,
+    )

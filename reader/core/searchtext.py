@@ -1,0 +1,55 @@
+"""Text as search compares it: full-width and half-width forms alike, Latin case folded."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from functools import lru_cache
+
+
+def _class(ranges: list[tuple[int, int]]) -> str:
+    return "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Runs of the characters NFKC changes by themselves; and combining marks.
+
+    NFKC over a whole Chinese article costs 0.8 ms; applied only to those runs (full-width
+    punctuation, mostly) it gives the same text in a fraction of the time. Combining marks
+    compose with the letter before them, so text holding any takes the whole NFKC.
+    """
+    changing: list[tuple[int, int]] = []
+    combining: list[tuple[int, int]] = []
+    for code in range(0xA0, 0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        target = combining if unicodedata.combining(char) else changing
+        if target is combining or unicodedata.normalize("NFKC", char) != char:
+            if target and target[-1][1] == code - 1:
+                target[-1] = (target[-1][0], code)
+            else:
+                target.append((code, code))
+    return (
+        re.compile(f"[{_class(changing)}\U00010000-{chr(sys.maxunicode)}]+"),
+        re.compile(f"[{_class(combining)}\u1100-\u11ff]"),
+    )
+
+
+def _nfkc(match: re.Match[str]) -> str:
+    return unicodedata.normalize("NFKC", match.group())
+
+
+def normalise(text: str) -> str:
+    """NFKC (so `ＡＢＣ１２３` is `ABC123`), then casefold, whitespace runs as one space."""
+    changing, combining = _patterns()
+    if combining.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    else:
+        text = changing.sub(_nfkc, text)
+    return " ".join(text.casefold().split())

@@ -1,0 +1,177 @@
+"""The SQLite index: incremental refresh, damage, and the archive left untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from reader.core.index import SCHEMA_VERSION, ArchiveIndex
+from tests.conftest import write_files
+
+POST = "---\ntitle: {title}\ndate: 2022-05-0{day}\ncategories: [新媒体, ZAKER, source]\n---\n" \
+       "<p>正文：{title}，振兴与抚顺。</p>"
+
+
+def make_archive(root: Path) -> Path:
+    return write_files(root, {
+        f"posts/{n}.md": POST.format(title=f"文章{n}", day=n) for n in range(1, 6)
+    })
+
+
+def checksums(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def bump(path: Path) -> None:
+    """Give a file a new modification time, as an editor saving it would."""
+    info = path.stat()
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 5_000_000_000))
+
+
+def test_cold_then_warm(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "a")
+    index = ArchiveIndex(root)
+    first = index.refresh()
+    assert len(first.added) == 5 and not first.changed and not first.removed
+    assert [a.title for a in index.articles()] == [f"文章{n}" for n in range(5, 0, -1)]
+    again = index.refresh()
+    assert not again.any
+    index.close()
+    # A new process (a new ArchiveIndex) finds the same index, keyed by the resolved path.
+    reopened = ArchiveIndex(root / "." / "posts" / "..")
+    assert reopened.path == index.path
+    assert reopened.count() == 5 and not reopened.refresh().any
+
+
+def test_add_change_delete_break_fix(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "a")
+    index = ArchiveIndex(root)
+    index.refresh()
+    (root / "posts" / "6.md").write_text(POST.format(title="新来的", day=6), encoding="utf-8")
+    changed = root / "posts" / "2.md"
+    changed.write_text(POST.format(title="改过的", day=2), encoding="utf-8")
+    bump(changed)
+    (root / "posts" / "3.md").unlink()
+    broken = root / "posts" / "4.md"
+    broken.write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
+    bump(broken)
+    changes = index.refresh()
+    assert changes.added == ["posts/6.md"]
+    assert sorted(changes.changed) == ["posts/2.md", "posts/4.md"]
+    assert changes.removed == ["posts/3.md"]
+    titles = {a.id: a.title for a in index.articles()}
+    assert titles == {"posts/1.md": "文章1", "posts/2.md": "改过的", "posts/5.md": "文章5",
+                      "posts/6.md": "新来的"}
+    assert [p.path for p in index.problems()] == ["posts/4.md"]
+    broken.write_text(POST.format(title="修好了", day=4), encoding="utf-8")
+    bump(broken)
+    index.refresh()
+    assert index.article("posts/4.md").title == "修好了"
+    assert index.problems() == []
+
+
+def test_refresh_paths_from_a_watcher(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "a")
+    index = ArchiveIndex(root)
+    index.refresh()
+    (root / "posts" / "7.md").write_text(POST.format(title="七", day=7), encoding="utf-8")
+    (root / "posts" / "1.md").unlink()
+    changes = index.refresh_paths(["posts/7.md", "posts/1.md", "posts/5.md"])
+    assert changes.added == ["posts/7.md"] and changes.removed == ["posts/1.md"]
+    assert not changes.changed  # 5.md did not change
+
+
+def test_stores_text_images_and_links(tmp_path: Path) -> None:
+    root = write_files(tmp_path / "a", {"x.md": (
+        "---\ntitle: Ｔｉｔｌｅ 标题\ntags: [Rust]\n---\n"
+        '<p>正文<strong>滚石</strong>上山 ＡＢＣ１２３</p>'
+        '<img data-original="http://real/1.jpg" src="https://proxy/?http://real/1.jpg">'
+        '<a href="https://example.org/a">链接</a><script>secret()</script>'
+    )})
+    index = ArchiveIndex(root)
+    index.refresh()
+    body, fields = index.db.execute("SELECT body, fields FROM articles").fetchone()
+    assert "正文滚石上山 abc123" in body and "secret" not in body
+    assert fields == "title 标题 rust"
+    assert index.images("x.md") == [("http://real/1.jpg", "", "")]
+    assert index.links("x.md") == [("https://example.org/a", "链接")]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "schema", "other-root",
+                                    "half-written"])
+def test_damaged_index_is_rebuilt(tmp_path: Path, damage: str) -> None:
+    root = make_archive(tmp_path / "a")
+    index = ArchiveIndex(root)
+    index.refresh()
+    index.close()
+    path = index.path
+    if damage == "garbage":
+        path.write_bytes(os.urandom(8192))
+    elif damage == "truncated":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 3])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "schema":
+        db = sqlite3.connect(path)
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION + 1),))
+        db.commit()
+        db.close()
+    elif damage == "other-root":
+        db = sqlite3.connect(path)
+        db.execute("UPDATE meta SET value = '/elsewhere' WHERE key = 'root'")
+        db.commit()
+        db.close()
+    elif damage == "half-written":
+        # A process killed mid-write leaves a write-ahead log; here, one full of garbage.
+        Path(f"{path}-wal").write_bytes(os.urandom(40_000))
+    fresh = ArchiveIndex(root)
+    changes = fresh.refresh()
+    assert fresh.count() == 5
+    assert [a.title for a in fresh.articles()][0] == "文章5"
+    if damage not in ("half-written", "truncated"):
+        assert fresh.rebuilt_because is not None and len(changes.added) == 5
+
+
+def test_deleting_the_cache_loses_nothing(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "a")
+    index = ArchiveIndex(root)
+    index.refresh()
+    before = [(a.id, a.title, a.date) for a in index.articles()]
+    index.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{index.path}{suffix}").unlink(missing_ok=True)
+    again = ArchiveIndex(root)
+    again.refresh()
+    assert [(a.id, a.title, a.date) for a in again.articles()] == before
+
+
+def test_archive_is_never_written(tmp_path: Path, sample: Path) -> None:
+    import shutil
+
+    root = Path(shutil.copytree(sample, tmp_path / "sample"))
+    before = checksums(root)
+    index = ArchiveIndex(root)
+    index.refresh()
+    index.refresh()
+    index.close()
+    assert checksums(root) == before
+    assert not index.path.is_relative_to(root)
+
+
+def test_parallel_and_serial_agree(tmp_path: Path) -> None:
+    root = write_files(tmp_path / "a", {
+        f"p/{n:04d}.md": POST.format(title=f"文章{n}", day=n % 9 + 1) for n in range(450)
+    })
+    serial = ArchiveIndex(root, tmp_path / "serial.sqlite3")
+    serial.refresh(parallel=False)
+    parallel = ArchiveIndex(root, tmp_path / "parallel.sqlite3")
+    parallel.refresh(parallel=True)
+    assert [a.id for a in serial.articles()] == [a.id for a in parallel.articles()]

@@ -1,0 +1,66 @@
+"""The reader follows the archive while it runs: added, edited and deleted files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from reader.app import make_app
+from reader.widgets.article_view import ArticleView
+from reader.widgets.sidebar import Sidebar
+from tests.conftest import write_files
+from tests.ui.helpers import wait_for, wait_loaded
+
+POST = "---\ntitle: {title}\ndate: 2022-05-{day:02d}\n---\n" + "\n\n".join(
+    f"第{n}段：这是一段用来滚动的文字，内容足够长，可以把文章撑到好几屏那么高。" for n in range(80)
+)
+
+
+async def test_added_edited_and_deleted_files(tmp_path: Path) -> None:
+    root = write_files(tmp_path / "archive", {
+        "a.md": POST.format(title="第一篇", day=1),
+        "b.md": POST.format(title="第二篇", day=2),
+    })
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        view = screen.query_one(ArticleView)
+        sidebar = screen.query_one(Sidebar)
+        assert view.article_id == "b.md"
+        await wait_for(pilot, lambda: screen.workers and any(
+            w.group == "watch" for w in screen.workers))
+        await pilot.pause(0.5)
+
+        # Added: appears in the sidebar within about two seconds.
+        (root / "c.md").write_text(POST.format(title="新来的一篇", day=3), encoding="utf-8")
+        await wait_for(pilot, lambda: "c.md" in screen.articles, timeout=5)
+        assert any(row.article == "c.md" for row in sidebar.rows)
+
+        # Edited while open: re-rendered in place, at the same place.
+        view.focus()
+        await pilot.press("space", "space")
+        await pilot.pause()
+        block = view.top_block
+        assert block > 5
+        (root / "b.md").write_text(POST.format(title="改过的第二篇", day=2), encoding="utf-8")
+        info = (root / "b.md").stat()
+        os.utime(root / "b.md", ns=(info.st_atime_ns, info.st_mtime_ns + 2_000_000_000))
+        await wait_for(pilot, lambda: view.document is not None and (
+            view.document.blocks[0].text == "改过的第二篇"), timeout=5)
+        assert abs(view.top_block - block) <= 1
+
+        # Deleted: disappears.
+        (root / "a.md").unlink()
+        await wait_for(pilot, lambda: "a.md" not in screen.articles, timeout=5)
+        assert not any(row.article == "a.md" for row in sidebar.rows)
+
+
+async def test_cold_index_shows_progress_and_fills(tmp_path: Path) -> None:
+    root = write_files(tmp_path / "archive", {
+        f"p/{n:03d}.md": POST.format(title=f"文章{n}", day=n % 28 + 1) for n in range(300)
+    })
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        assert len(screen.articles) == 300
+        assert not screen.query_one("#progress").display

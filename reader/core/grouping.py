@@ -67,6 +67,32 @@ def by_date(articles: list[Article]) -> list[Group]:
     return result
 
 
+def by_date_first_page(newest: list[Article],
+                       month_counts: list[tuple[str | None, int]]) -> list[Group]:
+    """Month groups from the index's counts, holding only the newest articles so far.
+
+    Shown while the rest loads: a month's articles are filled in only when all of them are
+    among `newest`, so no month ever shows a partial list.
+    """
+    loaded = {group.key: group for group in by_date(newest)}
+    groups = []
+    for month, count in month_counts:
+        key = f"date:{month or UNDATED}"
+        group = loaded.get(key)
+        if group is not None and len(group.articles) == count:
+            groups.append(group)
+            continue
+        label = "No date" if month is None else _month_label(month)
+        groups.append(Group(key, label, count=count))
+    return groups
+
+
+def _month_label(month: str) -> str:
+    from datetime import datetime
+
+    return datetime.strptime(month, "%Y-%m").strftime("%Y-%m  %B")
+
+
 def by_category(articles: list[Article]) -> list[Group]:
     """The category hierarchy as a tree with counts; uncategorised articles last."""
     root = Group("category:", "")

@@ -9,6 +9,7 @@ or modification time changed.
 from __future__ import annotations
 
 import json
+from collections import deque
 import os
 import sqlite3
 import time
@@ -294,16 +295,25 @@ class ArchiveIndex:
         if parallel and len(files) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:
             try:
                 # Spawned processes: forking a process that runs threads (the UI) is unsafe.
-                with ProcessPoolExecutor(max_workers=os.cpu_count(),
+                workers = os.cpu_count() or 2
+                with ProcessPoolExecutor(max_workers=workers,
                                          mp_context=get_context("spawn")) as pool:
-                    futures = [pool.submit(_index_files, batch) for batch in batches]
-                    for future in futures:
+                    # A few batches in flight at a time, so that memory stays bounded
+                    # however far the readers get ahead of the writer.
+                    pending = deque(pool.submit(_index_files, batch)
+                                    for batch in batches[: 2 * workers])
+                    next_batch = len(pending)
+                    while pending:
                         if should_stop is not None and should_stop():
-                            for pending in futures:
-                                pending.cancel()
+                            for future in pending:
+                                future.cancel()
                             return
-                        yield future.result()
+                        entries = pending.popleft().result()
+                        if next_batch < len(batches):
+                            pending.append(pool.submit(_index_files, batches[next_batch]))
+                            next_batch += 1
                         done += 1
+                        yield entries
                 return
             except (BrokenProcessPool, OSError):
                 pass  # no processes to be had here: read the rest in this one
@@ -355,6 +365,14 @@ class ArchiveIndex:
             "WHERE id = ?", (article_id,)
         ).fetchone()
         return _article(row) if row else None
+
+    def month_counts(self) -> list[tuple[str | None, int]]:
+        """Articles per month (in the local time zone), newest first; undated last."""
+        rows = self.db.execute(
+            "SELECT strftime('%Y-%m', stamp, 'unixepoch', 'localtime') AS month, count(*) "
+            "FROM articles GROUP BY month ORDER BY month IS NULL, month DESC"
+        )
+        return [(row[0], row[1]) for row in rows]
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]

@@ -8,7 +8,8 @@ from reader.core.archive import LoadError, read_source
 from reader.core.dates import local_zone
 from reader.core.document import build_document
 from reader.core.model import Article, Block, BlockKind, DateSource, Document, Span
-from reader.core.sanitize import clean_line
+from reader.core.convert import strip_tags
+from reader.core.sanitize import clean_line, clean_text
 
 
 def format_date(article: Article) -> str:
@@ -51,9 +52,18 @@ def render_article(root: Path, article: Article) -> Document:
     """
     try:
         source = read_source(Path(root) / article.id)
-        body = build_document(source.body, source.is_html, base_url=article.link)
     except LoadError as error:
         body = Document(notes=[f"This file can no longer be read: {clean_line(str(error))}"])
+    else:
+        try:
+            body = build_document(source.body, source.is_html, base_url=article.link)
+        except Exception as error:  # a converter bug must cost one article, not the reader
+            text = clean_text(strip_tags(source.body) if source.is_html else source.body)
+            body = Document(
+                [Block(BlockKind.PARAGRAPH, [Span(part)]) for part in text.split("\n\n")
+                 if part.strip()],
+                notes=[f"Shown as plain text: it could not be converted ({type(error).__name__})."],
+            )
     document = Document(header_blocks(article), body.images, body.links, body.notes)
     for note in body.notes:
         document.blocks.append(Block(BlockKind.META, [Span(note, "note")]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -20,7 +21,7 @@ from textual.worker import get_current_worker
 from reader.commands import ArchiveCommands
 from reader.core.archive import ARTICLE_SUFFIXES, Archive
 from reader.core.index import ArchiveIndex, Changes, Progress
-from reader.core.grouping import Group, Grouping, group_articles
+from reader.core.grouping import Group, Grouping, by_date_first_page, group_articles
 from reader.core.model import Article, Document, Problem
 from reader.core.render import render_article
 from reader.screens.contents import ContentsScreen
@@ -32,6 +33,8 @@ from reader.widgets.sidebar import Sidebar
 
 #: How often the sidebar is refreshed while an archive loads.
 LOAD_REFRESH_SECONDS = 0.4
+#: How many of the newest articles the first screen is built from.
+FIRST_PAGE = 300
 
 
 class MainScreen(Screen[None]):
@@ -70,6 +73,8 @@ class MainScreen(Screen[None]):
         self.set_reactive(MainScreen.sidebar_width, settings.sidebar_width)
         self.progress_text = ""
         self._stop_watching = threading.Event()
+        self._first_article_shown = threading.Event()
+        self._opening = False  # an article is being converted for the main pane
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
@@ -113,6 +118,8 @@ class MainScreen(Screen[None]):
     def _load_with(self, index: ArchiveIndex, worker) -> None:
         warm = index.count() > 0
         if warm:
+            if self.grouping is Grouping.DATE:
+                self._publish_first_page(index)
             self._publish(index, finished=False)
         last = time.monotonic()
         interval = LOAD_REFRESH_SECONDS
@@ -133,6 +140,24 @@ class MainScreen(Screen[None]):
         if not worker.is_cancelled:
             self._publish(index, finished=True)
             self.app.call_from_thread(self._indexed, changes, warm)
+
+    def _publish_first_page(self, index: ArchiveIndex) -> None:
+        """The newest articles and the month counts: enough for the first screen.
+
+        Loading every row of a large index takes a second or two; the first frame should
+        not wait for it. The rest follows once the first article is on screen.
+        """
+        newest = index.newest(FIRST_PAGE)
+        articles = {article.id: article for article in newest}
+        remembered = self.state.current
+        if remembered and remembered not in articles:
+            found = index.article(remembered)
+            if found is not None:
+                articles[found.id] = found
+        groups = by_date_first_page(newest, index.month_counts())
+        self.app.call_from_thread(self._apply_snapshot, articles, newest, groups, [],
+                                  len(newest), False)
+        self._first_article_shown.wait(timeout=3.0)
 
     def _publish(self, index: ArchiveIndex, finished: bool) -> None:
         """Send the index's articles to the screen (from a worker thread)."""
@@ -209,18 +234,18 @@ class MainScreen(Screen[None]):
     def _apply_snapshot(self, articles: dict[str, Article], ordered: list[Article],
                         groups: list[Group], problems: list[Problem], done: int,
                         finished: bool) -> None:
-        first = not self.articles
         self.articles, self.ordered = articles, ordered
         self.archive.articles, self.archive.problems = articles, problems
         self.in_progress = not finished
         sidebar = self.query_one(Sidebar)
         sidebar.empty_text = "Loading…" if not finished else "No articles in this archive."
         sidebar.show_groups(groups, articles, self.grouping)
-        if (first or finished) and self.query_one(ArticleView).article_id is None:
+        if self.shown is None and not self._opening:
             self._open_first()
         self._update_status()
 
     def _open_first(self) -> None:
+        """Open the article read last time, or else the newest one."""
         if not self.ordered:
             if not self.in_progress:
                 self.query_one(ArticleView).show_message(
@@ -230,9 +255,9 @@ class MainScreen(Screen[None]):
                 )
             return
         remembered = self.state.current
-        if remembered in self.articles and (not self.in_progress or remembered is not None):
+        if remembered in self.articles:
             self.open_article(remembered, self.state.positions.get(remembered, 0))
-        elif not self.in_progress:
+        else:
             self.open_article(self.ordered[0].id)
 
     def _update_status(self) -> None:
@@ -257,6 +282,7 @@ class MainScreen(Screen[None]):
             return
         self.remember_place()
         self.state.current = article_id
+        self._opening = True
         self.query_one(Sidebar).reveal(article_id)
         self._convert(article, block)
 
@@ -267,9 +293,19 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self._show, article, document, block)
 
     def _show(self, article: Article, document: Document, block: int) -> None:
+        self._opening = False
+        self._first_article_shown.set()
         self.document = document
         self.shown, self.top_block = article.id, block
         self.query_one(ArticleView).show(article.id, document, block)
+        ready_file = os.environ.get("READER_BENCHMARK_READY_FILE")
+        if ready_file:
+            # benchmarks/bench_index.py times the start until this first article is drawn.
+            self.call_after_refresh(self._ready_for_benchmark, ready_file)
+
+    def _ready_for_benchmark(self, ready_file: str) -> None:
+        Path(ready_file).write_text(f"{len(self.articles)}\n", encoding="utf-8")
+        self.app.exit()
 
     def remember_place(self) -> None:
         """Save which article is open and where, for the next start."""

@@ -16,7 +16,7 @@ from reader import __version__
 from reader.core.archive import Archive, display_path
 from reader.core.model import Article, Problem
 
-COMMANDS = {"open", "list", "show", "index"}
+COMMANDS = {"open", "list", "show", "index", "search"}
 
 
 class UsageError(Exception):
@@ -44,6 +44,15 @@ def _parser() -> argparse.ArgumentParser:
     shower.add_argument("--width", type=int, default=80, help="line width for --format text")
     indexer = commands.add_parser("index", help="build or refresh the archive's index")
     indexer.add_argument("archive")
+    searcher = commands.add_parser(
+        "search", help="search the archive; exit status 1 when nothing matched",
+        description="Words must all match (any length, Chinese included); \"a phrase\" as "
+        "written; -word excludes; filters: cat: tag: author: after:2022-05 before:2022-06-01.",
+    )
+    searcher.add_argument("archive")
+    searcher.add_argument("query")
+    searcher.add_argument("--json", action="store_true", help="JSON Lines")
+    searcher.add_argument("--limit", type=int, default=20, help="at most this many (20)")
     return parser
 
 
@@ -158,6 +167,40 @@ def _index(root: Path) -> int:
     return 0
 
 
+def _search(root: Path, text: str, as_json: bool, limit: int) -> int:
+    from reader.core.index import ArchiveIndex
+    from reader.core.render import format_date
+    from reader.core.search import QueryError, parse_query, shown_snippet
+
+    try:
+        query = parse_query(text)
+    except QueryError as error:
+        raise UsageError(str(error)) from None
+    index = ArchiveIndex(root)
+    try:
+        index.refresh()
+        hits = index.search(query, max(limit, 1))
+    finally:
+        index.close()
+    for hit in hits:
+        article = hit.article
+        text_snippet = shown_snippet(root, article, query.words) or hit.snippet
+        if as_json:
+            print(json.dumps({
+                "id": display_path(article.id),
+                "title": article.title,
+                "date": article.date.isoformat() if article.date else None,
+                "snippet": text_snippet,
+            }, ensure_ascii=False))
+        else:
+            category = article.category_paths[0] if article.categories else ""
+            print(f"{format_date(article)[:10]}  {article.title}"
+                  + (f"  [{category}]" if category else ""))
+            print(f"    {display_path(article.id)}")
+            print(f"    {text_snippet}")
+    return 0 if hits else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the `reader` command; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -179,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
             return run(root)
         if options.command == "index":
             return _index(root)
+        if options.command == "search":
+            return _search(root, options.query, options.json, options.limit)
         archive = _indexed_archive(root)
         if options.command == "list":
             return _list(archive, options.json)

@@ -26,9 +26,10 @@ from reader.core.extract import extract
 from reader.core.fields import build_article
 from reader.core.model import Article, DateSource, Problem
 from reader.core.sanitize import clean_line
+from reader.core.search import Hit, Query, snippet, sql_conditions
 from reader.core.searchtext import normalise
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Below this many files to read, parsing in other processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 BATCH = 256
@@ -57,6 +58,10 @@ CREATE TABLE articles (
     images TEXT NOT NULL,
     links TEXT NOT NULL,
     fields TEXT NOT NULL,
+    ntitle TEXT NOT NULL,
+    ncategories TEXT NOT NULL,
+    ntags TEXT NOT NULL,
+    nauthor TEXT NOT NULL,
     body TEXT NOT NULL
 );
 CREATE INDEX articles_by_stamp ON articles (stamp DESC, id);
@@ -336,35 +341,33 @@ class ArchiveIndex:
                                 [(e.file.id,) for e in entries if e.article is None])
             self.db.executemany(
                 "INSERT OR REPLACE INTO articles VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_row(e) for e in entries if e.article is not None],
             )
 
     # -- asking ----------------------------------------------------------------------------
-    _COLUMNS = ("id, title, date, date_source, categories, tags, author, cover, link, is_html, "
-                "encoding")
 
     def articles(self) -> list[Article]:
         """Every article, newest first."""
         rows = self.db.execute(
-            f"SELECT {self._COLUMNS}, f.size, f.mtime FROM articles JOIN files f USING (id) "
+            f"SELECT {ARTICLE_COLUMNS}, f.size, f.mtime FROM articles JOIN files f USING (id) "
             "ORDER BY stamp DESC NULLS LAST, id"
         )
-        return [_article(row) for row in rows]
+        return [row_to_article(row) for row in rows]
 
     def newest(self, limit: int) -> list[Article]:
         rows = self.db.execute(
-            f"SELECT {self._COLUMNS}, f.size, f.mtime FROM articles JOIN files f USING (id) "
+            f"SELECT {ARTICLE_COLUMNS}, f.size, f.mtime FROM articles JOIN files f USING (id) "
             "ORDER BY stamp DESC NULLS LAST, id LIMIT ?", (limit,)
         )
-        return [_article(row) for row in rows]
+        return [row_to_article(row) for row in rows]
 
     def article(self, article_id: str) -> Article | None:
         row = self.db.execute(
-            f"SELECT {self._COLUMNS}, f.size, f.mtime FROM articles JOIN files f USING (id) "
+            f"SELECT {ARTICLE_COLUMNS}, f.size, f.mtime FROM articles JOIN files f USING (id) "
             "WHERE id = ?", (article_id,)
         ).fetchone()
-        return _article(row) if row else None
+        return row_to_article(row) if row else None
 
     def month_counts(self) -> list[tuple[str | None, int]]:
         """Articles per month (in the local time zone), newest first; undated last."""
@@ -390,6 +393,38 @@ class ArchiveIndex:
     def links(self, article_id: str) -> list[tuple[str, str]]:
         row = self.db.execute("SELECT links FROM articles WHERE id = ?", (article_id,)).fetchone()
         return [tuple(item) for item in json.loads(row[0])] if row else []
+
+    def search(self, query: Query, limit: int = 50) -> list[Hit]:
+        """The first `limit` articles matching `query`: title matches first, then newest.
+
+        Rows are visited newest first through the date index and the scan stops as soon as
+        the page is full, so a common word answers at once and only a rare one reads all.
+        """
+        if query.empty:
+            return []
+        where, args = sql_conditions(query)
+        clause = " AND ".join(where) if where else "1"
+        title_clause = " AND ".join(["instr(ntitle, ?) > 0"] * len(query.words)) or "0"
+        select = (f"SELECT {ARTICLE_COLUMNS}, f.size, f.mtime, body FROM articles "
+                  "JOIN files f USING (id)")
+        order = "ORDER BY stamp DESC NULLS LAST, id LIMIT ?"
+        titled = self.db.execute(f"{select} WHERE {clause} AND {title_clause} {order}",
+                                 [*args, *query.words, limit]).fetchall()
+        rest: list[tuple] = []
+        if len(titled) < limit:
+            rest = self.db.execute(
+                f"{select} WHERE {clause} AND NOT ({title_clause}) {order}",
+                [*args, *query.words, limit - len(titled)],
+            ).fetchall()
+        return [
+            Hit(row_to_article(row[:-1]), snippet(row[-1], query.words), number < len(titled))
+            for number, row in enumerate([*titled, *rest])
+        ]
+
+    def interrupt(self) -> None:
+        """Stop a query running in another thread (a search the user typed past)."""
+        if self._db is not None:
+            self._db.interrupt()
 
     def size_on_disk(self) -> int:
         return sum(
@@ -428,11 +463,20 @@ def _row(entry: Entry) -> tuple:
         json.dumps(entry.images, ensure_ascii=False),
         json.dumps(entry.links, ensure_ascii=False),
         entry.fields,
+        normalise(article.title),
+        "\x1f".join(normalise(name) for path in article.categories for name in path),
+        "\x1f".join(normalise(tag) for tag in article.tags),
+        normalise(article.author),
         entry.body,
     )
 
 
-def _article(row: tuple) -> Article:
+ARTICLE_COLUMNS = ("id, title, date, date_source, categories, tags, author, cover, link, "
+                   "is_html, encoding")
+
+
+def row_to_article(row: tuple) -> Article:
+    """An `Article` from the columns `ARTICLE_COLUMNS`, then the file's size and mtime."""
     (article_id, title, date, source, categories, tags, author, cover, link, is_html,
      encoding, size, mtime) = row
     return Article(

@@ -107,3 +107,30 @@ def _tight(previous: Block, block: Block) -> bool:
 def plain_text(lines: list[Line]) -> str:
     """Lines as plain text, with trailing spaces removed: `reader show --format text`."""
     return "\n".join((line.lead + line.text).rstrip() for line in lines)
+
+
+def mark_spans(line: Line, marks: list[tuple[int, int, int]]) -> list[tuple[Span, int | None]]:
+    """The line's spans cut where `marks` (start, end, number) begin and end.
+
+    Each piece comes with the number of the mark it lies in, or None; marks are ranges of
+    the block's text, as find gives them.
+    """
+    pieces: list[tuple[Span, int | None]] = []
+    position = line.start
+    for span in line.spans:
+        text = span.text
+        offset = 0
+        while offset < len(text):
+            here = position + offset
+            inside = next((m for m in marks if m[0] <= here < m[1]), None)
+            if inside is not None:
+                stop = min(inside[1] - position, len(text))
+                number: int | None = inside[2]
+            else:
+                upcoming = [m[0] for m in marks if m[0] > here]
+                stop = min((min(upcoming) - position) if upcoming else len(text), len(text))
+                number = None
+            pieces.append((Span(text[offset:stop], span.style, span.target), number))
+            offset = stop
+        position += len(text)
+    return pieces

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
@@ -27,8 +27,11 @@ from reader.core.render import render_article
 from reader.screens.contents import ContentsScreen
 from reader.screens.help import HelpScreen
 from reader.screens.problems import ProblemsScreen
+from reader.screens.search import Chosen, SearchScreen
 from reader.settings import ReadingState, Settings
+from reader.core.search import find_in_document
 from reader.widgets.article_view import ArticleView
+from reader.widgets.find_bar import FindBar
 from reader.widgets.sidebar import Sidebar
 
 #: How often the sidebar is refreshed while an archive loads.
@@ -46,6 +49,8 @@ class MainScreen(Screen[None]):
         Binding("d", "group('date')", "By date", id="main.group_date"),
         Binding("c", "group('category')", "By category", id="main.group_category"),
         Binding("t", "group('tag')", "By tag", id="main.group_tag"),
+        Binding("slash", "search", "Search", id="main.search"),
+        Binding("f", "find", "Find", id="main.find"),
         Binding("o", "contents", "Contents", id="main.contents"),
         Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
         Binding("right_square_bracket", "sidebar_width(4)", "Wider sidebar", show=False,
@@ -74,17 +79,23 @@ class MainScreen(Screen[None]):
         self.progress_text = ""
         self._stop_watching = threading.Event()
         self._first_article_shown = threading.Event()
+        self.search_text = ""  # the last archive search, offered again by /
         self._opening = False  # an article is being converted for the main pane
+        self.find_words: list[str] = []  # what find (or the search that opened it) looks for
+        self._jump_to_match = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
             yield Sidebar(id="sidebar")
-            yield ArticleView(measure=self.settings.measure, id="article")
+            with Vertical(id="reading"):
+                yield ArticleView(measure=self.settings.measure, id="article")
+                yield FindBar(id="find")
         yield ProgressBar(id="progress", show_eta=True)
         yield Static(Text("Opening…"), id="status")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(FindBar).display = False
         self.query_one("#progress", ProgressBar).display = False
         self.query_one(Sidebar).styles.width = self.sidebar_width
         self.query_one(ArticleView).show_message("Loading the archive…")
@@ -297,7 +308,12 @@ class MainScreen(Screen[None]):
         self._first_article_shown.set()
         self.document = document
         self.shown, self.top_block = article.id, block
-        self.query_one(ArticleView).show(article.id, document, block)
+        view = self.query_one(ArticleView)
+        view.show(article.id, document, block)
+        if self.find_words:
+            view.set_matches(find_in_document(document, self.find_words),
+                             jump=self._jump_to_match)
+            self._jump_to_match = False
         ready_file = os.environ.get("READER_BENCHMARK_READY_FILE")
         if ready_file:
             # benchmarks/bench_index.py times the start until this first article is drawn.
@@ -328,6 +344,43 @@ class MainScreen(Screen[None]):
         sidebar = self.query_one(Sidebar)
         sidebar.display = True
         sidebar.focus()
+
+    # -- search and find -----------------------------------------------------------------
+    def action_search(self) -> None:
+        def chosen(result: Chosen | None) -> None:
+            if result is None:
+                return  # back where we were: the sidebar and the article as they were
+            self.search_text = result.text
+            self.find_words = result.words
+            self._jump_to_match = True
+            self.query_one(FindBar).display = False
+            self.open_article(result.article_id)
+            self.query_one(ArticleView).focus()
+
+        self.app.push_screen(SearchScreen(self.root, self.search_text), chosen)
+
+    def action_find(self) -> None:
+        self.query_one(FindBar).open(" ".join(self.find_words))
+
+    @on(FindBar.Find)
+    def _find(self, event: FindBar.Find) -> None:
+        view = self.query_one(ArticleView)
+        self.find_words = [word for word in event.text.split() if word]
+        if view.document is not None:
+            view.set_matches(find_in_document(view.document, self.find_words), jump=True)
+        if event.submitted:
+            view.focus()
+
+    @on(FindBar.Closed)
+    def _find_closed(self) -> None:
+        self.query_one(ArticleView).focus()
+
+    @on(ArticleView.MatchMoved)
+    def _match_moved(self, event: ArticleView.MatchMoved) -> None:
+        self.query_one(FindBar).show_count(event.number, event.total, " ".join(self.find_words))
+        if self.find_words and not self.query_one(FindBar).display and event.total:
+            self.notify(Text(f"match {event.number}/{event.total} · n next, N previous"),
+                        timeout=2)
 
     # -- actions ---------------------------------------------------------------------------
     def action_group(self, name: str) -> None:

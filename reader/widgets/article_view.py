@@ -19,7 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from reader.core.layout import Line, layout
+from reader.core.layout import Line, layout, mark_spans
 from reader.core.model import BlockKind, Document
 
 #: Articles with more characters than this are laid out in a worker thread.
@@ -37,6 +37,8 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("g,home", "top", "Top", show=False, id="article.top"),
         Binding("G,end", "bottom", "Bottom", show=False, id="article.bottom"),
         Binding("escape", "back", "Back to list", show=False, id="article.back"),
+        Binding("n", "next_match(1)", "Next match", show=False, id="article.next_match"),
+        Binding("N", "next_match(-1)", "Previous match", show=False, id="article.previous_match"),
     ]
 
     COMPONENT_CLASSES = {
@@ -52,6 +54,8 @@ class ArticleView(ScrollView, can_focus=True):
         "article--quote",
         "article--rule",
         "article--dim",
+        "article--match",
+        "article--match-current",
     }
 
     class Scrolled(Message):
@@ -59,6 +63,14 @@ class ArticleView(ScrollView, can_focus=True):
 
         def __init__(self, block: int) -> None:
             self.block = block
+            super().__init__()
+
+    class MatchMoved(Message):
+        """The current find match changed: `number` of `total` (number from 1)."""
+
+        def __init__(self, number: int, total: int) -> None:
+            self.number = number
+            self.total = total
             super().__init__()
 
     class Back(Message):
@@ -74,12 +86,17 @@ class ArticleView(ScrollView, can_focus=True):
         self._pending_block: int | None = None
         self._span_styles: dict[tuple[str, str], Style] = {}
         self.placeholder = ""
+        self.matches: list[tuple[int, int, int]] = []  # (block, start, end) from find
+        self.current_match = -1
+        self._jump_after_layout = False
+        self._marks_by_block: dict[int, list[tuple[int, int, int]]] = {}
 
     # -- content ---------------------------------------------------------------------------
     def show(self, article_id: str, document: Document, block: int = 0) -> None:
         """Show `document`, with its `block` at the top."""
         self.article_id = article_id
         self.document = document
+        self.set_matches([])
         self._pending_block = block
         self.lines = []
         self._laid_width = 0
@@ -128,6 +145,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._pending_block = None
         self.virtual_size = Size(self.size.width, len(lines))
         self.scroll_to(y=self.line_of_block(anchor), animate=False, force=True)
+        if self._jump_after_layout and self.matches:
+            self._go_to_match()
+        self._jump_after_layout = False
         self.refresh()
 
     def on_resize(self) -> None:
@@ -178,7 +198,18 @@ class ArticleView(ScrollView, can_focus=True):
         kind = self._block_kind(line.block)
         if line.lead:
             segments.append(Segment(line.lead, self._style("quote", kind)))
-        segments.extend(Segment(span.text, self._style(span.style, kind)) for span in line.spans)
+        marks = self._marks_by_block.get(line.block)
+        if marks:
+            current = self.get_component_rich_style("article--match-current")
+            other = self.get_component_rich_style("article--match")
+            for span, number in mark_spans(line, marks):
+                style = self._style(span.style, kind)
+                if number is not None:
+                    style += current if number == self.current_match else other
+                segments.append(Segment(span.text, style))
+        else:
+            segments.extend(Segment(span.text, self._style(span.style, kind))
+                            for span in line.spans)
         return Strip(segments).apply_style(base).crop_extend(0, width, base)
 
     def _block_kind(self, block: int) -> str:
@@ -209,6 +240,40 @@ class ArticleView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         self._span_styles.clear()
         super().notify_style_update()
+
+    # -- find --------------------------------------------------------------------------
+    def set_matches(self, matches: list[tuple[int, int, int]], jump: bool = False) -> None:
+        """Highlight `matches` (block, start, end); with `jump`, go to the first one."""
+        self.matches = matches
+        self._marks_by_block = {}
+        for number, (block, start, end) in enumerate(matches):
+            self._marks_by_block.setdefault(block, []).append((start, end, number))
+        self.current_match = 0 if matches else -1
+        if jump and matches:
+            if self.lines:
+                self._go_to_match()
+            else:
+                self._jump_after_layout = True
+        self.post_message(self.MatchMoved(self.current_match + 1, len(matches)))
+        self.refresh()
+
+    def action_next_match(self, step: int) -> None:
+        if not self.matches:
+            return
+        self.current_match = (self.current_match + step) % len(self.matches)
+        self._go_to_match()
+        self.post_message(self.MatchMoved(self.current_match + 1, len(self.matches)))
+        self.refresh()
+
+    def _go_to_match(self) -> None:
+        block, start, _ = self.matches[self.current_match]
+        for index, line in enumerate(self.lines):
+            if line.block == block and line.start <= start < max(line.end, line.start + 1):
+                height = self.scrollable_content_region.height
+                top = self.scroll_offset.y
+                if not top <= index < top + height - 1:
+                    self.scroll_to(y=max(index - height // 3, 0), animate=False, force=True)
+                return
 
     # -- keys ------------------------------------------------------------------------------
     def action_scroll_lines(self, count: int) -> None:

@@ -1,0 +1,198 @@
+"""Searching the archive's index: substring matching that is right for Chinese.
+
+Word-splitting full-text indexes find nothing in Chinese, and SQLite's trigram index never
+matches one- or two-character queries. The index keeps each article's text normalised
+(NFKC, casefolded), and a query is matched as plain substrings of it, newest first, stopping
+as soon as a page is full; title matches come first.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from reader.core.dates import local_zone
+from reader.core.model import Article, Document
+from reader.core.searchtext import normalise
+
+FILTERS = ("cat", "tag", "author", "after", "before")
+_TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))?')
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; the message says what to fix, in one line."""
+
+
+@dataclass
+class Query:
+    """A parsed query: words that must all match, words that must not, and filters."""
+
+    words: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    after: float | None = None
+    before: float | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.words or self.excluded or self.categories or self.tags
+                    or self.authors or self.after is not None or self.before is not None)
+
+
+def _date_bound(value: str, name: str) -> float:
+    """`2022`, `2022-05` or `2022-05-01` as the start of that period, in local time.
+
+    `after:2022-05` keeps articles from May 2022 on; `before:2022-06-01` those before June.
+    """
+    for pattern in ("%Y-%m-%d", "%Y-%m", "%Y"):
+        try:
+            return datetime.strptime(value, pattern).replace(tzinfo=local_zone()).timestamp()
+        except ValueError:
+            continue
+    raise QueryError(f"{name}: wants a date such as 2022-05 or 2022-06-01, not {value!r}")
+
+
+def parse_query(text: str) -> Query:
+    """Parse `振兴 "a phrase" -word cat:ZAKER tag:rust author:x after:2022-05 before:…`.
+
+    Raises `QueryError` for an unknown filter or a bad date.
+    """
+    query = Query()
+    for match in _TOKEN.finditer(text):
+        negate, name, quoted, bare = match.groups()
+        if name is None and quoted is None and bare is None:
+            continue  # the empty match between words
+        value = quoted if quoted is not None else (bare or "")
+        if name is not None and name.lower() not in FILTERS:
+            if value.startswith("//"):  # an address such as https://example.org
+                name, value = None, f"{name}:{value}"
+            else:
+                raise QueryError(
+                    f"unknown filter {name}: (use {', '.join(f + ':' for f in FILTERS)})"
+                )
+        if name is not None:
+            name = name.lower()
+            if not value:
+                raise QueryError(f"{name}: needs a value")
+            if name in ("after", "before"):
+                setattr(query, name, _date_bound(value, name))
+            else:
+                target = {"cat": query.categories, "tag": query.tags, "author": query.authors}
+                target[name].append(normalise(value))
+            continue
+        folded = normalise(value)
+        if folded:
+            (query.excluded if negate else query.words).append(folded)
+    return query
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    article: Article
+    snippet: str
+    in_title: bool
+
+
+def sql_conditions(query: Query) -> tuple[list[str], list[object]]:
+    """The query as SQL conditions on the index's normalised columns, and their arguments."""
+    sql: list[str] = []
+    args: list[object] = []
+    for word in query.words:
+        sql.append("(instr(fields, ?) > 0 OR instr(body, ?) > 0)")
+        args += [word, word]
+    for word in query.excluded:
+        sql.append("instr(fields, ?) = 0 AND instr(body, ?) = 0")
+        args += [word, word]
+    for name in query.categories:
+        sql.append("instr(ncategories, ?) > 0")
+        args.append(name)
+    for name in query.tags:
+        sql.append("instr(ntags, ?) > 0")
+        args.append(name)
+    for name in query.authors:
+        sql.append("instr(nauthor, ?) > 0")
+        args.append(name)
+    if query.after is not None:
+        sql.append("stamp >= ?")
+        args.append(query.after)
+    if query.before is not None:
+        sql.append("stamp < ?")
+        args.append(query.before)
+    return sql, args
+
+
+def snippet(text: str, words: list[str], width: int = 80) -> str:
+    """A window of `text` around the first match of any of `words` (folded), or its start."""
+    found = highlights(text, words)
+    at = found[0][0] if found else 0
+    start = max(at - width // 3, 0) if found else 0
+    piece = text[start : start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+
+def highlights(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Ranges of `text` where any of `words` occurs (case and width folded)."""
+    folded = fold(text)
+    ranges = []
+    for word in words:
+        needle = fold(word)
+        if not needle:
+            continue
+        at = folded.find(needle)
+        while at >= 0:
+            ranges.append((at, at + len(needle)))
+            at = folded.find(needle, at + len(needle))
+    return sorted(ranges)
+
+
+class _Fold(dict):
+    """A translation table, built as characters are met, that folds each character to one:
+    casefolded and NFKC where that gives a single character, else left alone. Positions in
+    the folded text are positions in the original."""
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        folded = normalise(char) if not char.isspace() else " "
+        result = ord(folded) if len(folded) == 1 else code
+        self[code] = result
+        return result
+
+
+_FOLD = _Fold()
+
+
+def fold(text: str) -> str:
+    """`text` folded for matching, one character for one: positions stay the same."""
+    return text.translate(_FOLD)
+
+
+def shown_snippet(root: Path, article: Article, words: list[str], width: int = 80) -> str:
+    """A snippet from the article's own text (its real punctuation and case), for a hit.
+
+    The index keeps text normalised; for the page of results the file is read again so the
+    snippet shows what the article shows. Falls back to the start of the text.
+    """
+    from reader.core.archive import LoadError, read_source
+    from reader.core.extract import extract
+
+    try:
+        source = read_source(Path(root) / article.id)
+    except LoadError:
+        return ""
+    return snippet(extract(source.body, source.is_html).text, words, width)
+
+
+def find_in_document(document: Document, words: list[str]) -> list[tuple[int, int, int]]:
+    """Every place in `document` where one of `words` occurs: (block, start, end), in order."""
+    found = []
+    for number, block in enumerate(document.blocks):
+        text = block.text
+        if not text:
+            continue
+        for start, end in highlights(text, words):
+            found.append((number, start, end))
+    return found

@@ -1,0 +1,176 @@
+"""`/`: search the whole archive as you type; `enter` opens a result at its first match."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from reader.core.index import ArchiveIndex
+from reader.core.render import format_date
+from reader.core.search import Hit, QueryError, highlights, parse_query, shown_snippet
+
+#: Typing faster than this does not start a search for every key.
+DEBOUNCE_SECONDS = 0.15
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """What the search screen returns: the article, and the words to find in it."""
+
+    article_id: str
+    words: list[str]
+    text: str
+
+
+class SearchScreen(ModalScreen[Chosen | None]):
+    """A query box over a list of results, each with its title, date, category and snippet."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Back", id="search.close"),
+        Binding("down", "results(1)", "Next result", show=False, id="search.down"),
+        Binding("up", "results(-1)", "Previous result", show=False, id="search.up"),
+    ]
+
+    def __init__(self, root: Path, text: str = "") -> None:
+        super().__init__()
+        self.root = root
+        self.initial = text
+        self.hits: list[Hit] = []
+        self.words: list[str] = []
+        self._timer: Timer | None = None
+        self._index: ArchiveIndex | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-box"):
+            yield Input(self.initial, placeholder="Search: words, \"a phrase\", -word, cat: tag: "
+                        "author: after:2022-05 before:2022-06-01", id="search-input")
+            yield Static(Text(""), id="search-status")
+            yield OptionList(id="search-results")
+
+    def on_mount(self) -> None:
+        self._index = ArchiveIndex(self.root)
+        self.query_one(Input).focus()
+        if self.initial:
+            self._schedule(self.initial)
+
+    def on_unmount(self) -> None:
+        if self._index is not None:
+            self._index.interrupt()
+            self.workers.cancel_group(self, "search")
+
+    @on(Input.Changed, "#search-input")
+    def _typed(self, event: Input.Changed) -> None:
+        self._schedule(event.value)
+
+    def _schedule(self, text: str) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        if self._index is not None:
+            self._index.interrupt()  # a long search gives way to the next key at once
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._start(text))
+
+    def _start(self, text: str) -> None:
+        status = self.query_one("#search-status", Static)
+        try:
+            query = parse_query(text)
+        except QueryError as error:
+            status.update(Text(str(error), style="bold red"))
+            self._show([], [])
+            return
+        if query.empty:
+            status.update(Text("Type to search every article: titles, text, categories, tags."))
+            self._show([], [])
+            return
+        status.update(Text("Searching…"))
+        self._search(query, text)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, query, text: str) -> None:
+        worker = get_current_worker()
+        index = self._index
+        if index is None:
+            return
+        try:
+            hits = index.search(query, PAGE)
+        except sqlite3.OperationalError:
+            return  # interrupted by the next key
+        except sqlite3.DatabaseError:
+            self.app.call_from_thread(self._failed, "The index is damaged: reopen the archive.")
+            return
+        snippets = []
+        for hit in hits:
+            if worker.is_cancelled:
+                return
+            snippets.append(shown_snippet(self.root, hit.article, query.words) or hit.snippet)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._results, hits, snippets, query.words)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#search-status", Static).update(Text(message, style="bold red"))
+
+    def _results(self, hits: list[Hit], snippets: list[str], words: list[str]) -> None:
+        count = len(hits)
+        more = "+" if count >= PAGE else ""
+        self.query_one("#search-status", Static).update(
+            Text(f"{count}{more} result{'s' if count != 1 else ''} · enter opens · "
+                 "escape returns" if count else "Nothing matched.")
+        )
+        self._show(hits, snippets, words)
+
+    def _show(self, hits: list[Hit], snippets: list[str], words: list[str] | None = None) -> None:
+        self.hits = hits
+        self.words = words or []
+        results = self.query_one(OptionList)
+        results.clear_options()
+        results.add_options([
+            Option(self._describe(hit, snippet), id=str(number))
+            for number, (hit, snippet) in enumerate(zip(hits, snippets, strict=True))
+        ])
+        if hits:
+            results.highlighted = 0
+
+    def _describe(self, hit: Hit, snippet: str) -> Text:
+        article = hit.article
+        title = Text(article.title, style="bold")
+        for start, end in highlights(article.title, self.words):
+            title.stylize("reverse", start, end)
+        meta = Text(format_date(article)[:16], style="dim")
+        if article.categories:
+            meta.append("  " + article.category_paths[0], style="dim italic")
+        body = Text(snippet)
+        for start, end in highlights(snippet, self.words):
+            body.stylize("bold reverse", start, end)
+        return Text("\n").join([title, meta, body])
+
+    def action_results(self, step: int) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            current = results.highlighted if results.highlighted is not None else -1
+            results.highlighted = max(0, min(current + step, results.option_count - 1))
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self) -> None:
+        results = self.query_one(OptionList)
+        if results.highlighted is not None and self.hits:
+            self._choose(results.highlighted)
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option_index)
+
+    def _choose(self, number: int) -> None:
+        hit = self.hits[number]
+        self.dismiss(Chosen(hit.article.id, self.words, self.query_one(Input).value))

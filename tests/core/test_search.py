@@ -1,0 +1,158 @@
+"""Search checked against a brute-force oracle: every article's shown text, searched plainly."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from reader.core.archive import load_archive
+from reader.core.index import ArchiveIndex
+from reader.core.model import Article, BlockKind
+from reader.core.render import render_article
+from reader.core.search import QueryError, fold, highlights, parse_query, snippet
+from reader.core.searchtext import normalise
+from tests.conftest import write_files
+
+EXTRA = {
+    "latin/a.md": "---\ntitle: Rust 与 SQLite\ntags: [rust, 数据库]\nauthor: Ada\n"
+                  "date: 2022-05-03\ncategories: [科技, ZAKER, 快讯]\n---\n"
+                  "A note on ＡＢＣ１２３ and 5G 基站 rollout, Trust the process.",
+    "latin/b.md": "---\ntitle: 无关的文章\ntags: rust\nauthor: Lin\ndate: 2022-06-02\n---\n"
+                  "<p>Impala 4.0 发布，大规模并行处理 SQL 查询引擎。抚顺振兴。</p>",
+    "latin/c.md": "---\ntitle: 第三篇\ndate: 2021-01-01\n---\nabc123 in half width; 基站 alone.",
+}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, ArchiveIndex, dict]:
+    root = tmp_path_factory.mktemp("search") / "archive"
+    generate(root, 250, seed=11)
+    write_files(root, EXTRA)
+    index = ArchiveIndex(root, root.parent / "index.sqlite3")
+    index.refresh(parallel=False)
+    archive = load_archive(root)
+    shown = {}
+    for article in archive.articles.values():
+        document = render_article(root, article)
+        text = " ".join(
+            "".join(span.text for span in block.spans if span.style != "image")
+            for block in document.blocks
+            if block.kind not in (BlockKind.TITLE, BlockKind.META)
+        )
+        shown[article.id] = (article, normalise(text))
+    return root, index, shown
+
+
+def oracle(shown: dict, query_text: str) -> set[str]:
+    query = parse_query(query_text)
+    found = set()
+    for article_id, (article, text) in shown.items():
+        fields = normalise(" ".join([article.title, *(" ".join(p) for p in article.categories),
+                                     *article.tags, article.author]))
+        if not all(w in text or w in fields for w in query.words):
+            continue
+        if any(w in text or w in fields for w in query.excluded):
+            continue
+        if not _filters_match(article, query):
+            continue
+        found.add(article_id)
+    return found
+
+
+def _filters_match(article: Article, query) -> bool:
+    names = [normalise(n) for path in article.categories for n in path]
+    tags = [normalise(t) for t in article.tags]
+    stamp = article.date.timestamp() if article.date else None
+    return (
+        all(any(c in n for n in names) for c in query.categories)
+        and all(any(t in n for n in tags) for t in query.tags)
+        and all(a in normalise(article.author) for a in query.authors)
+        and (query.after is None or (stamp is not None and stamp >= query.after))
+        and (query.before is None or (stamp is not None and stamp < query.before))
+    )
+
+
+def _sample_words(shown: dict, length: int, count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = [text for _, text in shown.values()]
+    words: list[str] = []
+    while len(words) < count:
+        text = rng.choice(texts)
+        runs = re.findall(r"[\u4e00-\u9fff]{%d,}" % length, text)
+        if runs:
+            run = rng.choice(runs)
+            start = rng.randrange(len(run) - length + 1)
+            words.append(run[start : start + length])
+    return words
+
+
+@pytest.mark.parametrize("length", [1, 2, 3, 6])
+def test_chinese_queries_match_the_oracle(corpus, length: int) -> None:
+    _, index, shown = corpus
+    for word in _sample_words(shown, length, 12, seed=length):
+        expected = oracle(shown, word)
+        got = {hit.article.id for hit in index.search(parse_query(word), limit=10_000)}
+        assert got == expected, word
+
+
+@pytest.mark.parametrize("query", [
+    "抚", "振兴", "5G 基站", "ＡＢＣ１２３", "abc123", "rust", "RUST", "trust", "sqlite",
+    '"Impala 4.0"', "基站 -5g", "cat:zaker", "cat:快讯 rust", "tag:rust", "tag:数据库",
+    "author:ada", "after:2022-05", "before:2022-06-01", "after:2022-05 before:2022-06",
+    "蓝鲸计划", "quokkadb", "不存在的词语", "-的",
+])
+def test_queries_match_the_oracle(corpus, query: str) -> None:
+    _, index, shown = corpus
+    expected = oracle(shown, query)
+    got = [hit.article.id for hit in index.search(parse_query(query), limit=10_000)]
+    assert len(got) == len(set(got))
+    assert set(got) == expected
+
+
+def test_ranking_title_first_then_newest(corpus) -> None:
+    _, index, _ = corpus
+    hits = index.search(parse_query("rust"), limit=50)
+    assert hits[0].in_title and hits[0].article.id == "latin/a.md"
+    rest = [h.article.date for h in hits if not h.in_title]
+    assert rest == sorted(rest, reverse=True)
+
+
+def test_first_page_only(corpus) -> None:
+    _, index, shown = corpus
+    hits = index.search(parse_query("的"), limit=20)
+    assert len(hits) == 20 and len(oracle(shown, "的")) > 20
+
+
+@pytest.mark.parametrize("bad", ["foo:bar", "after:someday", "before:2022-13", "tag:"])
+def test_query_errors(bad: str) -> None:
+    with pytest.raises(QueryError):
+        parse_query(bad)
+
+
+def test_words_with_colons_and_addresses() -> None:
+    query = parse_query("12:30 https://example.org/a")
+    assert query.words == ["12:30", "https://example.org/a"]
+
+
+def test_fold_keeps_positions() -> None:
+    text = "ＡＢＣ１２３，Straße İ ﬁ 中文"
+    assert len(fold(text)) == len(text)
+    assert highlights(text, ["abc123"]) == [(0, 6)]
+    assert highlights("滚石上山，滚石", ["滚石"]) == [(0, 2), (5, 7)]
+
+
+def test_snippet_window() -> None:
+    text = "开头" + "很长的文字" * 30 + "振兴" + "结尾"
+    piece = snippet(text, ["振兴"], width=40)
+    assert "振兴" in piece and piece.startswith("…")
+
+
+def test_empty_query_finds_nothing(tmp_path: Path) -> None:
+    root = write_files(tmp_path / "a", EXTRA)
+    index = ArchiveIndex(root)
+    index.refresh()
+    assert index.search(parse_query("   ")) == []

@@ -1,0 +1,111 @@
+"""`/` search and `f` find, driven by keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.app import make_app
+from reader.screens.main import MainScreen
+from reader.screens.search import SearchScreen
+from reader.widgets.article_view import ArticleView
+from reader.widgets.find_bar import FindBar
+from reader.widgets.sidebar import Sidebar
+from tests.ui.helpers import stable_copy, wait_for, wait_loaded
+
+LONG = "source/_posts/科技/36氪/最新/深度一座小城的芯片梦石桥县半导体产业园五年观察.md"
+
+
+@pytest.fixture
+def archive(sample: Path, tmp_path: Path) -> Path:
+    return stable_copy(sample, tmp_path)
+
+
+async def test_search_opens_article_at_first_match(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(110, 32)) as pilot:
+        screen = await wait_loaded(pilot)
+        sidebar = screen.query_one(Sidebar)
+        rows_before = list(sidebar.rows)
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"无尘车间")
+        search = app.screen
+        await wait_for(pilot, lambda: bool(search.hits))
+        assert search.hits[0].article.id == LONG
+        await pilot.press("enter")
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == LONG and view.matches and view.lines)
+        assert isinstance(app.screen, MainScreen)
+        total = len(view.matches)
+        assert total >= 2
+        first_line = view.lines[int(view.scroll_offset.y)]
+        top = int(view.scroll_offset.y)
+        block, start, _ = view.matches[0]
+        shown = [line for line in view.lines[top : top + view.size.height] if line.block == block]
+        assert shown, "the first match is on screen"
+        assert first_line is not None
+        await pilot.press("n")
+        assert view.current_match == 1
+        await pilot.press("N", "N")
+        assert view.current_match == total - 1
+        assert sidebar.rows != rows_before or sidebar.current == LONG
+
+
+async def test_escape_returns_to_where_you_were(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(110, 32)) as pilot:
+        screen = await wait_loaded(pilot)
+        view = screen.query_one(ArticleView)
+        sidebar = screen.query_one(Sidebar)
+        before = (view.article_id, sidebar.cursor, list(sidebar.rows))
+        await pilot.press("slash", *"社区")
+        await wait_for(pilot, lambda: bool(app.screen.hits))
+        await pilot.press("down", "escape")
+        assert isinstance(app.screen, MainScreen)
+        assert (view.article_id, sidebar.cursor, list(sidebar.rows)) == before
+
+
+async def test_query_errors_show_in_the_box(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"nope:x")
+        await pilot.pause(0.4)
+        status = app.screen.query_one("#search-status")
+        assert "unknown filter" in str(status.render())
+        assert app.screen.hits == []
+
+
+async def test_typing_never_waits_for_a_search(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"的的的的的的的的的的的")
+        assert app.screen.query_one("#search-input").value == "的" * 11
+
+
+async def test_find_in_article(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(110, 32)) as pilot:
+        screen = await wait_loaded(pilot)
+        screen.open_article(LONG)
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == LONG and view.lines)
+        view.focus()
+        await pilot.press("f")
+        bar = screen.query_one(FindBar)
+        assert bar.display
+        await pilot.press(*"园区", "enter")
+        await wait_for(pilot, lambda: len(view.matches) > 3)
+        total = len(view.matches)
+        count = str(bar.query_one("#find-count").render())
+        assert count == f"1/{total}"
+        await pilot.press("n", "n")
+        assert str(bar.query_one("#find-count").render()) == f"3/{total}"
+        await pilot.press("N")
+        assert view.current_match == 1
+        await pilot.press("f", "escape")
+        assert not bar.display and view.has_focus

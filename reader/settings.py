@@ -54,6 +54,7 @@ class Settings:
     measure: int = DEFAULT_MEASURE
     sidebar_width: int = 40
     theme: str = "textual-dark"
+    opener: tuple[str, ...] = ()  # a command to open addresses with; the address is added last
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -66,7 +67,16 @@ class Settings:
         measure = reader.get("measure", DEFAULT_MEASURE)
         sidebar = reader.get("sidebar_width", 40)
         theme = reader.get("theme", "textual-dark")
+        opener = reader.get("opener", [])
+        if isinstance(opener, str):
+            import shlex
+
+            try:
+                opener = shlex.split(opener)
+            except ValueError:
+                opener = []
         return cls(
+            opener=tuple(str(part) for part in opener) if isinstance(opener, list) else (),
             measure=measure if isinstance(measure, int) and 20 <= measure <= 400 else DEFAULT_MEASURE,
             sidebar_width=sidebar if isinstance(sidebar, int) and 16 <= sidebar <= 200 else 40,
             theme=theme if isinstance(theme, str) else "textual-dark",

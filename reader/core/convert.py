@@ -37,6 +37,8 @@ class Converted:
     markdown: str
     plain: bool = False  # True when the fallback plain-text path was taken
     notes: list[str] = field(default_factory=list)
+    #: For lazy images: the real address → the `src` the page used (often through a proxy).
+    fallbacks: dict[str, str] = field(default_factory=dict)
 
 
 class _Converter(html2text.HTML2Text):
@@ -57,6 +59,7 @@ class _Converter(html2text.HTML2Text):
         self.mark_code = False
         self.ul_item_mark = "-"
         self.tag_callback = _prefer_real_image_address
+        self.fallbacks: dict[str, str] = {}
 
     def handle_data(self, data: str, entity_char: bool = False) -> None:
         # html2text puts a space after bold text followed by a letter, so that `**x**y` stays
@@ -76,6 +79,9 @@ def _prefer_real_image_address(
     if tag == "img" and start:
         real = attrs.get("data-original") or attrs.get("data-src") or attrs.get("data-gif-url")
         if real:
+            original = attrs.get("src")
+            if original and original != real and isinstance(parser, _Converter):
+                parser.fallbacks.setdefault(real, original)
             attrs["src"] = real
     return True if tag in ("del", "s", "strike") else None
 
@@ -134,7 +140,7 @@ def html_to_markdown(markup: str, time_limit: float = TIME_LIMIT) -> Converted:
         sys.setprofile(previous)
     if len(markdown) > MAX_MARKDOWN_CHARS:
         return _fallback(markup, notes, "the converted text was absurdly large")
-    return Converted(keep_marks_clean(markdown), notes=notes)
+    return Converted(keep_marks_clean(markdown), notes=notes, fallbacks=converter.fallbacks)
 
 
 def _fallback(markup: str, notes: list[str], why: str) -> Converted:

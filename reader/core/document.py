@@ -18,7 +18,7 @@ from rich.cells import cell_len
 from reader.core.convert import html_to_markdown
 from reader.core.model import Block, BlockKind, Document, Image, Link, Span
 from reader.core.sanitize import EMPHASIS_MARK, STRONG_MARK, clean_text, keep_marks_clean
-from reader.core.urls import resolve, unwrap_proxy
+from reader.core.urls import refusal, resolve, unwrap_proxy
 
 _ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _INLINE_TAG = re.compile(r"^<(/?)([a-zA-Z][\w-]*)([^>]*)>$")
@@ -31,6 +31,9 @@ def _parser(html: bool) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": html})
     # Converted HTML may hold a literal `~~` that html2text does not escape.
     parser.enable(["table", "strikethrough"] if html else ["table"])
+    # markdown-it drops links it deems unsafe, leaving them as plain text; the reader lists
+    # every link instead, and its own check (`reader.core.urls.refusal`) says which open.
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
     return parser
 
 
@@ -49,12 +52,16 @@ class _Builder:
         self.base_url = base_url
         self.document = Document()
         self._image_numbers: dict[str, int] = {}
+        self._fallbacks: dict[str, str] = {}
         self._link_numbers: dict[str, int] = {}
 
     # -- numbering -------------------------------------------------------------------------
     def image(self, src: str, alt: str) -> int:
         src = clean_text(src).strip()
         real, proxied = unwrap_proxy(src)
+        proxied = proxied or self._fallbacks.get(src, "")
+        if proxied and refusal(proxied) is not None:
+            proxied = ""  # a data: placeholder is no fallback
         real = resolve(real, self.base_url)
         key = real
         if key not in self._image_numbers:
@@ -81,6 +88,7 @@ class _Builder:
     def add_html(self, markup: str, quote: int = 0, indent: int = 0) -> None:
         converted = html_to_markdown(markup)
         self.document.notes.extend(converted.notes)
+        self._fallbacks.update(converted.fallbacks)
         if converted.plain:
             for paragraph in converted.markdown.split("\n\n"):
                 if paragraph.strip():

@@ -7,6 +7,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 _PROXIED = re.compile(r"^https?://[^/?#]+/?\?(https?://.+)$", re.IGNORECASE)
 _UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Once decoded, a space (%20, as in a file name) is harmless: the address is one argument.
+_UNSAFE_DECODED = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def unwrap_proxy(url: str) -> tuple[str, str]:
@@ -40,7 +42,7 @@ def refusal(url: str) -> str | None:
         return "empty address"
     if url.startswith("-"):
         return "starts with '-'"
-    if _UNSAFE_CHARS.search(url) or _UNSAFE_CHARS.search(unquote(url)):
+    if _UNSAFE_CHARS.search(url) or _UNSAFE_DECODED.search(unquote(url)):
         return "contains spaces or control characters"
     decoded = unquote(url)
     for candidate in (url, decoded):

@@ -26,6 +26,8 @@ from reader.core.model import Article, Document, Problem
 from reader.core.render import render_article
 from reader.screens.contents import ContentsScreen
 from reader.screens.help import HelpScreen
+from reader.core.opener import image_targets, link_targets
+from reader.screens.picker import PickerScreen, open_or_copy, outcome_text
 from reader.screens.problems import ProblemsScreen
 from reader.screens.search import Chosen, SearchScreen
 from reader.settings import ReadingState, Settings
@@ -51,6 +53,10 @@ class MainScreen(Screen[None]):
         Binding("t", "group('tag')", "By tag", id="main.group_tag"),
         Binding("slash", "search", "Search", id="main.search"),
         Binding("f", "find", "Find", id="main.find"),
+        Binding("i", "images", "Images", id="main.images"),
+        Binding("u", "links", "Links", id="main.links"),
+        *(Binding(str(n), f"open_image({n})", f"Open image {n}", show=False,
+                  id=f"main.image_{n}") for n in range(1, 10)),
         Binding("o", "contents", "Contents", id="main.contents"),
         Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
         Binding("right_square_bracket", "sidebar_width(4)", "Wider sidebar", show=False,
@@ -201,7 +207,7 @@ class MainScreen(Screen[None]):
                                     (changes.removed, "removed"))
                 if found
             ]
-            self.notify(Text("Since last time: " + ", ".join(parts)), timeout=4)
+            self.notify("Since last time: " + ", ".join(parts), markup=False, timeout=4)
 
     # -- following the archive ----------------------------------------------------------
     def follow_archive(self) -> None:
@@ -379,8 +385,45 @@ class MainScreen(Screen[None]):
     def _match_moved(self, event: ArticleView.MatchMoved) -> None:
         self.query_one(FindBar).show_count(event.number, event.total, " ".join(self.find_words))
         if self.find_words and not self.query_one(FindBar).display and event.total:
-            self.notify(Text(f"match {event.number}/{event.total} · n next, N previous"),
+            self.notify(f"match {event.number}/{event.total} · n next, N previous", markup=False,
                         timeout=2)
+
+    # -- images and links ----------------------------------------------------------------
+    def _current_article(self) -> tuple[Article, Document] | None:
+        view = self.query_one(ArticleView)
+        article = self.articles.get(view.article_id or "")
+        if article is None or view.document is None:
+            self.notify("No article is open.", markup=False, severity="warning")
+            return None
+        return article, view.document
+
+    def action_images(self) -> None:
+        current = self._current_article()
+        if current is not None:
+            targets = image_targets(current[1], current[0])
+            self.app.push_screen(PickerScreen(f"Images of “{current[0].title}”", targets,
+                                              images=True, opener=self.settings.opener))
+
+    def action_links(self) -> None:
+        current = self._current_article()
+        if current is not None:
+            self.app.push_screen(PickerScreen(f"Links of “{current[0].title}”",
+                                              link_targets(current[1]), images=False,
+                                              opener=self.settings.opener))
+
+    def action_open_image(self, number: int) -> None:
+        current = self._current_article()
+        if current is None:
+            return
+        targets = image_targets(current[1], current[0])
+        target = next((t for t in targets if t.number == number), None)
+        if target is None:
+            self.notify(f"This article has no image {number}.", markup=False, severity="warning")
+        elif not target.openable:
+            self.notify(f"Not opened: {target.refused}", markup=False, severity="error")
+        else:
+            outcome = open_or_copy(self.app, target.url, self.settings.opener)
+            self.notify(outcome.message, markup=False, severity="information" if outcome.ok else "error")
 
     # -- actions ---------------------------------------------------------------------------
     def action_group(self, name: str) -> None:
@@ -423,7 +466,7 @@ class MainScreen(Screen[None]):
     def action_contents(self) -> None:
         view = self.query_one(ArticleView)
         if view.document is None:
-            self.notify(Text("No article is open."), severity="warning")
+            self.notify("No article is open.", markup=False, severity="warning")
             return
 
         def jump(block: int | None) -> None:

@@ -1,0 +1,141 @@
+"""An article's images and links as the pickers list them, and how an address gets opened.
+
+Only http and https addresses are ever opened or fetched, and never through a shell. Over
+SSH, or with no display, nothing is started on the machine the reader runs on: the address
+goes to the user's own clipboard (OSC 52) instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+
+from reader.core.model import Article, Document
+from reader.core.sanitize import clean_line
+from reader.core.urls import refusal, resolve, unwrap_proxy
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One row of a picker: a number, what it shows, and the address it opens."""
+
+    number: int
+    label: str
+    url: str
+    fallback: str = ""  # the proxied form the article used, kept in case the real one fails
+    refused: str | None = None  # why it will not be opened, or None
+    cover: bool = False
+
+    @property
+    def openable(self) -> bool:
+        return self.refused is None
+
+
+def image_targets(document: Document, article: Article) -> list[Target]:
+    """The article's images in reading order, numbered as their placeholders, then the cover
+    (unless it is one of them already)."""
+    targets = [
+        Target(image.number, image.alt, image.url, image.fallback, refusal(image.url))
+        for image in document.images
+    ]
+    if article.cover:
+        real, proxied = unwrap_proxy(article.cover)
+        real = resolve(real, article.link)
+        if real and all(target.url != real for target in targets):
+            targets.append(Target(len(targets) + 1, "cover image", real, proxied, refusal(real),
+                                  cover=True))
+    return targets
+
+
+def link_targets(document: Document) -> list[Target]:
+    """The article's links in reading order, with the text that carried them."""
+    return [Target(link.number, link.text, link.url, "", refusal(link.url))
+            for link in document.links]
+
+
+class Way(str, Enum):
+    COMMAND = "command"  # the user's own command
+    DESKTOP = "desktop"  # the desktop's opener (xdg-open, open)
+    CLIPBOARD = "clipboard"  # over SSH or with no display: OSC 52 to the user's terminal
+
+
+def over_ssh(env: Mapping[str, str]) -> bool:
+    return any(env.get(name) for name in ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"))
+
+
+def has_display(env: Mapping[str, str], platform: str = sys.platform) -> bool:
+    if platform == "darwin" or platform.startswith("win"):
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def user_command(env: Mapping[str, str], configured: list[str] | None = None) -> list[str] | None:
+    """The user's opener as an argument list: `READER_OPENER`, else the config's `opener`."""
+    text = env.get("READER_OPENER", "").strip()
+    if text:
+        try:
+            return shlex.split(text) or None
+        except ValueError:
+            return None
+    return list(configured) if configured else None
+
+
+def choose_way(env: Mapping[str, str], configured: list[str] | None = None,
+               platform: str = sys.platform) -> Way:
+    """How an address will be opened here: the user's command wins; then SSH or no display
+    means the clipboard; else the desktop's opener."""
+    if user_command(env, configured):
+        return Way.COMMAND
+    if over_ssh(env) or not has_display(env, platform):
+        return Way.CLIPBOARD
+    return Way.DESKTOP
+
+
+def desktop_command(platform: str = sys.platform) -> list[str]:
+    if platform == "darwin":
+        return ["open"]
+    if platform.startswith("win"):
+        return ["explorer"]
+    return ["xdg-open"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened, in a line for the status bar; `copy` is set when the UI must copy."""
+
+    message: str
+    ok: bool
+    copy: str | None = None
+
+
+def open_address(url: str, env: Mapping[str, str] | None = None,
+                 configured: list[str] | None = None, platform: str = sys.platform,
+                 popen=None) -> Outcome:
+    """Open `url` the way `choose_way` says, never blocking and never through a shell.
+
+    A program is started in its own session with no terminal of ours (stdin, stdout and
+    stderr go nowhere), so it can neither block the reader nor take over the screen.
+    """
+    env = os.environ if env is None else env
+    why = refusal(url)
+    if why is not None:
+        return Outcome(f"Not opened: {why}", ok=False)
+    way = choose_way(env, configured, platform)
+    if way is Way.CLIPBOARD:
+        reason = "over SSH" if over_ssh(env) else "no display"
+        return Outcome(f"Copied to clipboard ({reason}): {url}", ok=True, copy=url)
+    command = user_command(env, configured) if way is Way.COMMAND else desktop_command(platform)
+    assert command
+    popen = popen or subprocess.Popen
+    try:
+        popen([*command, url], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+              stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    except OSError as error:
+        return Outcome(f"Could not start {clean_line(command[0], 60)}: "
+                       f"{clean_line(error.strerror or str(error), 120)}", ok=False, copy=url)
+    return Outcome(f"Opened in {clean_line(os.path.basename(command[0]), 60)}: {url}", ok=True)

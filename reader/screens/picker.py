@@ -1,0 +1,130 @@
+"""`i` and `u`: the article's images or links, numbered; open, copy or preview one."""
+
+from __future__ import annotations
+
+import os
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.core.opener import Outcome, Target, open_address
+
+
+def outcome_text(outcome: Outcome) -> Text:
+    """A status line for what happened; the address in it is a clickable OSC 8 link."""
+    text = Text(outcome.message, style="" if outcome.ok else "bold red")
+    url = outcome.copy
+    if url and url in outcome.message:
+        start = outcome.message.index(url)
+        text.stylize(Style(link=url, underline=True), start, start + len(url))
+    return text
+
+
+def open_or_copy(app, url: str, configured: tuple[str, ...]) -> Outcome:
+    """Open `url` as `reader.core.opener` decides; copy it (OSC 52) when that is the way."""
+    outcome = open_address(url, os.environ, list(configured))
+    if outcome.copy:
+        app.copy_to_clipboard(outcome.copy)
+    return outcome
+
+
+class PickerScreen(ModalScreen[None]):
+    """A numbered list of targets; enter opens, y copies, p previews an image."""
+
+    BINDINGS = [
+        Binding("escape,q", "dismiss", "Close", id="picker.close"),
+        Binding("y", "copy", "Copy address", id="picker.copy"),
+        Binding("p", "preview", "Preview image", id="picker.preview"),
+    ]
+
+    def __init__(self, title: str, targets: list[Target], images: bool,
+                 opener: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.title_text = title
+        self.targets = targets
+        self.images = images
+        self.opener = opener
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box"):
+            yield Static(Text(self.title_text), id="picker-title")
+            if self.targets:
+                yield OptionList(*(Option(self._row(t), id=str(i))
+                                   for i, t in enumerate(self.targets)), id="picker-list")
+            else:
+                what = "images" if self.images else "links"
+                yield Static(Text(f"This article has no {what}."), id="picker-empty")
+            yield Static(Text(self._hint()), id="picker-status")
+
+    def on_mount(self) -> None:
+        if self.targets:
+            options = self.query_one(OptionList)
+            options.highlighted = 0
+            options.focus()
+
+    def _hint(self) -> str:
+        keys = "enter opens · y copies"
+        return keys + (" · p previews" if self.images else "") + " · escape closes"
+
+    @staticmethod
+    def _row(target: Target) -> Text:
+        number = Text(f"{target.number:>3}  ", style="bold")
+        label = Text(target.label or ("(cover)" if target.cover else "(no caption)"),
+                     style="" if target.label else "dim italic")
+        address = Text("\n     " + target.url, style="dim" if target.openable else "red")
+        row = Text.assemble(number, label, address)
+        if target.refused:
+            row.append(f"\n     not openable: {target.refused}", style="red italic")
+        elif target.fallback:
+            row.append(f"\n     also at {target.fallback}", style="dim")
+        return row
+
+    def _current(self) -> Target | None:
+        if not self.targets:
+            return None
+        index = self.query_one(OptionList).highlighted
+        return self.targets[index] if index is not None else None
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#picker-status", Static).update(text)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.open_target(self.targets[event.option_index])
+
+    def open_target(self, target: Target) -> None:
+        if not target.openable:
+            self._status(Text(f"Not opened: {target.refused}", style="bold red"))
+            return
+        outcome = open_or_copy(self.app, target.url, self.opener)
+        self._status(outcome_text(outcome))
+        self.app.notify(outcome.message, markup=False, severity="information" if outcome.ok else "error")
+
+    def action_copy(self) -> None:
+        target = self._current()
+        if target is None:
+            return
+        if not target.openable:
+            self._status(Text(f"Not copied: {target.refused}", style="bold red"))
+            return
+        self.app.copy_to_clipboard(target.url)
+        self._status(outcome_text(Outcome(f"Copied to clipboard: {target.url}", True,
+                                          target.url)))
+
+    def action_preview(self) -> None:
+        target = self._current()
+        if not self.images or target is None:
+            return
+        if not target.openable:
+            self._status(Text(f"No preview: {target.refused}", style="bold red"))
+            return
+        from reader.screens.preview import PreviewScreen
+
+        self.app.push_screen(PreviewScreen(target))

@@ -1,0 +1,91 @@
+"""`i`, `u`, `1`-`9`: the pickers, and what opening does at a desk and over SSH."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.app import make_app
+from reader.screens.picker import PickerScreen
+from reader.widgets.article_view import ArticleView
+from tests.ui.helpers import stable_copy, wait_for, wait_loaded
+
+GIF = "source/_posts/财经/界面新闻/财经/动图看懂一张电费单里的峰谷账.md"
+
+
+@pytest.fixture
+def archive(sample: Path, tmp_path: Path) -> Path:
+    return stable_copy(sample, tmp_path)
+
+
+@pytest.fixture
+def over_ssh(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.1 5000 10.0.0.2 22")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("READER_OPENER", raising=False)
+
+
+async def test_image_picker_over_ssh_copies(archive: Path, over_ssh: None,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list = []
+    monkeypatch.setattr("subprocess.Popen", lambda *a, **k: started.append(a))
+    app = make_app(archive)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 32)) as pilot:
+        screen = await wait_loaded(pilot)
+        screen.open_article(GIF)
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == GIF and view.lines)
+        await pilot.press("i")
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        assert [t.number for t in picker.targets] == [1, 2, 3]
+        assert all(t.url.startswith("http://img.example.cn/") for t in picker.targets)
+        assert all(t.fallback.startswith("https://cors.example.org/?") for t in picker.targets)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert copied == [picker.targets[0].url]
+        assert started == []
+        status = str(picker.query_one("#picker-status").render())
+        assert "Copied to clipboard (over SSH)" in status and picker.targets[0].url in status
+        await pilot.press("down", "y")
+        assert copied[-1] == picker.targets[1].url
+        await pilot.press("escape", "3")
+        await pilot.pause(0.2)
+        assert copied[-1] == picker.targets[2].url
+        await pilot.press("9")  # no ninth image: says so, opens nothing
+        assert len(copied) == 3
+
+
+async def test_link_picker_and_user_command(archive: Path, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    started: list = []
+
+    def fake_popen(args, **kwargs):
+        started.append((args, kwargs))
+
+    monkeypatch.setattr("subprocess.Popen", fake_popen)
+    monkeypatch.setenv("READER_OPENER", "my-browser --new-tab")
+    app = make_app(archive)
+    async with app.run_test(size=(120, 32)) as pilot:
+        screen = await wait_loaded(pilot)
+        # One relative link (no page address to resolve it against) and absolute ones.
+        target_id = "blog/_posts/2021-10-03-shell-pipelines-for-archives.md"
+        screen.open_article(target_id)
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == target_id and view.lines)
+        await pilot.press("u")
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        refused = [t for t in picker.targets if not t.openable]
+        assert refused and "relative" in refused[0].refused
+        openable = next(i for i, t in enumerate(picker.targets) if t.openable)
+        for _ in range(openable):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        args, kwargs = started[-1]
+        assert args == ["my-browser", "--new-tab", picker.targets[openable].url]
+        assert kwargs["start_new_session"] and "shell" not in kwargs

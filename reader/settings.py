@@ -115,10 +115,12 @@ class ReadingState:
             temporary = self.path.with_suffix(".tmp")
             # Keep the most recent positions only, so the file stays small.
             positions = dict(list(self.positions.items())[-2000:])
+            # ASCII JSON: ids of files whose names are not UTF-8 hold lone surrogates, which
+            # JSON escapes can carry and UTF-8 cannot.
             temporary.write_text(
-                json.dumps({"current": self.current, "positions": positions}, ensure_ascii=False),
+                json.dumps({"current": self.current, "positions": positions}),
                 encoding="utf-8",
             )
             temporary.replace(self.path)
-        except OSError:
+        except (OSError, ValueError):
             pass

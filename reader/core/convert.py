@@ -24,7 +24,8 @@ TIME_LIMIT = 3.0
 # Elements whose text a reader never shows. Removed before conversion; an unclosed one
 # runs to the end of the body, as a browser would treat it.
 _HIDDEN = re.compile(
-    r"<(script|style|noscript|template|svg|head|title|iframe|object)\b[^>]*>.*?(?:</\1\s*>|\Z)",
+    r"<(script|style|noscript|template|svg|head|title|iframe|object)\b[^<>]{0,4000}>.*?"
+    r"(?:</\1\s*>|\Z)",
     re.IGNORECASE | re.DOTALL,
 )
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)

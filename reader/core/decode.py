@@ -47,7 +47,8 @@ def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     if "\x00" in sample:
         return True
-    return len(_CONTROLS.findall(sample)) > max(8, len(sample) // 50)
+    # Text may carry a few escape sequences (the reader removes them); binary is mostly them.
+    return len(_CONTROLS.findall(sample)) > max(32, len(sample) // 10)
 
 
 def decode_bytes(data: bytes) -> Decoded:

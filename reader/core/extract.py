@@ -14,14 +14,22 @@ from dataclasses import dataclass
 from reader.core.sanitize import clean_text
 from reader.core.urls import resolve, unwrap_proxy
 
-_IMG = re.compile(r"<img\b([^>]*)>", re.IGNORECASE)
-_ANCHOR = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
-_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_MD_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# Every repetition is bounded: an unclosed `<a ` repeated 40,000 times must cost a linear
+# scan, not a quadratic one.
+# Attribute runs stop at the next `<`, so each tag is scanned once.
+_IMG = re.compile(r"<img\b([^<>]{0,4000})>", re.IGNORECASE)
+_ANCHOR_TAG = re.compile(r"<a\b([^<>]{0,4000})>|</a\s*>", re.IGNORECASE)
+_ATTR = re.compile(r"""([\w:-]{1,100})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_MD_IMAGE = re.compile(
+    r"!\[([^\[\]\n]{0,1000})\]\(\s*<?([^)\s>]{1,4000})>?(?:\s+\"[^\"\n]{0,1000}\")?\s*\)"
+)
+_MD_LINK = re.compile(
+    r"(?<!!)\[([^\[\]\n]{1,1000})\]\(\s*<?([^)\s>]{1,4000})>?(?:\s+\"[^\"\n]{0,1000}\")?\s*\)"
+)
 _MD_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|\*\*|__|`+|~~")
 _HIDDEN = re.compile(
-    r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template|svg|head|title|iframe|object)\b[^>]*>"
+    r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template|svg|head|title|iframe|object)\b"
+    r"[^<>]{0,4000}>"
     r".*?(?:</\1\s*>|\Z)",
     re.IGNORECASE | re.DOTALL,
 )
@@ -90,10 +98,14 @@ def extract(body: str, is_html: bool, base_url: str = "") -> Extracted:
     if not is_html:
         for match in _MD_LINK.finditer(visible):
             add_link(match.group(2), match.group(1))
-    for match in _ANCHOR.finditer(visible):
-        href = _attrs(match.group(1)).get("href")
-        if href:
-            add_link(href, html_text(match.group(2)))
+    opened: tuple[str, int] | None = None  # the href of the anchor open, where its text starts
+    for match in _ANCHOR_TAG.finditer(visible):
+        if match.group(1) is not None:
+            href = _attrs(match.group(1)).get("href")
+            opened = (href, match.end()) if href else None
+        elif opened is not None:
+            add_link(opened[0], html_text(visible[opened[1] : match.start()][:4000]))
+            opened = None
 
     if is_html:
         text = _ANY_TAG.sub(_tag_gap, visible)

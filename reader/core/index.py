@@ -29,21 +29,23 @@ from reader.core.sanitize import clean_line
 from reader.core.search import Hit, Query, snippet, sql_conditions
 from reader.core.searchtext import normalise
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Below this many files to read, parsing in other processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 BATCH = 256
+#: How long to wait for another process (a second reader on the same archive) to finish writing.
+BUSY_SECONDS = 30.0
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files (
-    id TEXT PRIMARY KEY,
+    id BLOB PRIMARY KEY,
     size INTEGER NOT NULL,
     mtime REAL NOT NULL,
     problem TEXT
 );
 CREATE TABLE articles (
-    id TEXT PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+    id BLOB PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
     title TEXT NOT NULL,
     date TEXT,
     stamp REAL,
@@ -163,10 +165,13 @@ class ArchiveIndex:
             db = self._open_existing()
             if db is not None:
                 return db
+        except sqlite3.OperationalError:
+            raise  # busy or locked by another reader: not damage, nothing to throw away
         except sqlite3.DatabaseError as error:
             self.rebuilt_because = f"damaged index ({error})"
         self._remove_files()
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                             timeout=BUSY_SECONDS)
         self._tune(db)
         db.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
         db.execute("INSERT INTO meta VALUES ('schema', ?), ('root', ?)",
@@ -176,7 +181,8 @@ class ArchiveIndex:
     def _open_existing(self) -> sqlite3.Connection | None:
         if not self.path.exists():
             return None
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                             timeout=BUSY_SECONDS)
         try:
             self._tune(db)
             rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
@@ -191,6 +197,11 @@ class ArchiveIndex:
                 db.execute("SELECT count(*) FROM files").fetchone()
                 db.execute("SELECT id FROM articles ORDER BY stamp DESC LIMIT 1").fetchone()
                 return db
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                db.close()
+                raise
+            self.rebuilt_because = f"damaged index ({error})"
         except sqlite3.DatabaseError as error:
             self.rebuilt_because = f"damaged index ({error})"
         db.close()
@@ -238,7 +249,7 @@ class ArchiveIndex:
         started = time.monotonic()
         scan_problems: list[Problem] = []
         on_disk = {file.id: file for file in scan_files(self.root, scan_problems)}
-        known = {row[0]: (row[1], row[2]) for row in self.db.execute(
+        known = {_id(row[0]): (row[1], row[2]) for row in self.db.execute(
             "SELECT id, size, mtime FROM files")}
         changes = Changes(total=len(on_disk))
         stale: list[ArticleFile] = []
@@ -275,11 +286,12 @@ class ArchiveIndex:
             try:
                 info = path.stat()
             except OSError:
-                if self.db.execute("SELECT 1 FROM files WHERE id = ?", (file_id,)).fetchone():
+                if self.db.execute("SELECT 1 FROM files WHERE id = ?",
+                                   (_key(file_id),)).fetchone():
                     changes.removed.append(file_id)
                 continue
             row = self.db.execute("SELECT size, mtime FROM files WHERE id = ?",
-                                  (file_id,)).fetchone()
+                                  (_key(file_id),)).fetchone()
             if row is None:
                 changes.added.append(file_id)
             elif tuple(row) != (info.st_size, info.st_mtime):
@@ -329,16 +341,17 @@ class ArchiveIndex:
 
     def _delete(self, ids: list[str]) -> None:
         with _transaction(self.db):
-            self.db.executemany("DELETE FROM files WHERE id = ?", [(i,) for i in ids])
+            self.db.executemany("DELETE FROM files WHERE id = ?", [(_key(i),) for i in ids])
 
     def _store(self, entries: list[Entry]) -> None:
         with _transaction(self.db):
             self.db.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                [(e.file.id, e.file.size, e.file.mtime, e.problem or None) for e in entries],
+                [(_key(e.file.id), e.file.size, e.file.mtime, e.problem or None)
+                 for e in entries],
             )
             self.db.executemany("DELETE FROM articles WHERE id = ?",
-                                [(e.file.id,) for e in entries if e.article is None])
+                                [(_key(e.file.id),) for e in entries if e.article is None])
             self.db.executemany(
                 "INSERT OR REPLACE INTO articles VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -365,7 +378,7 @@ class ArchiveIndex:
     def article(self, article_id: str) -> Article | None:
         row = self.db.execute(
             f"SELECT {ARTICLE_COLUMNS}, f.size, f.mtime FROM articles JOIN files f USING (id) "
-            "WHERE id = ?", (article_id,)
+            "WHERE id = ?", (_key(article_id),)
         ).fetchone()
         return row_to_article(row) if row else None
 
@@ -383,15 +396,17 @@ class ArchiveIndex:
     def problems(self) -> list[Problem]:
         rows = self.db.execute("SELECT id, problem FROM files WHERE problem IS NOT NULL "
                                "ORDER BY id")
-        found = [Problem(display_path(row[0]), row[1]) for row in rows]
+        found = [Problem(display_path(_id(row[0])), row[1]) for row in rows]
         return found + list(getattr(self, "_scan_problems", []))
 
     def images(self, article_id: str) -> list[tuple[str, str, str]]:
-        row = self.db.execute("SELECT images FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.db.execute("SELECT images FROM articles WHERE id = ?",
+                              (_key(article_id),)).fetchone()
         return [tuple(item) for item in json.loads(row[0])] if row else []
 
     def links(self, article_id: str) -> list[tuple[str, str]]:
-        row = self.db.execute("SELECT links FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.db.execute("SELECT links FROM articles WHERE id = ?",
+                              (_key(article_id),)).fetchone()
         return [tuple(item) for item in json.loads(row[0])] if row else []
 
     def search(self, query: Query, limit: int = 50) -> list[Hit]:
@@ -433,6 +448,16 @@ class ArchiveIndex:
         )
 
 
+def _key(article_id: str) -> bytes:
+    """An id as the index stores it: bytes, so that file names which are not UTF-8 (kept by
+    Python as lone surrogates) fit too. Ids sort the same as UTF-8 text."""
+    return article_id.encode("utf-8", "surrogateescape")
+
+
+def _id(key: bytes | str) -> str:
+    return key.decode("utf-8", "surrogateescape") if isinstance(key, bytes) else key
+
+
 class _transaction:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
@@ -448,7 +473,7 @@ def _row(entry: Entry) -> tuple:
     article = entry.article
     assert article is not None
     return (
-        article.id,
+        _key(article.id),
         article.title,
         article.date.isoformat() if article.date else None,
         article.date.timestamp() if article.date else None,
@@ -480,7 +505,7 @@ def row_to_article(row: tuple) -> Article:
     (article_id, title, date, source, categories, tags, author, cover, link, is_html,
      encoding, size, mtime) = row
     return Article(
-        id=article_id,
+        id=_id(article_id),
         title=title,
         date=datetime.fromisoformat(date) if date else None,
         date_source=DateSource(source),

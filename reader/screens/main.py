@@ -122,6 +122,8 @@ class MainScreen(Screen[None]):
             try:
                 self._load_with(index, worker)
                 break
+            except sqlite3.OperationalError:
+                raise  # locked or busy: not damage; the worker's error is shown
             except sqlite3.DatabaseError:
                 # Damaged while in use: the index is only a cache, so start it again.
                 index.rebuild()
@@ -238,6 +240,8 @@ class MainScreen(Screen[None]):
                     self._publish(index, finished=True)
                     if self.shown in changes.changed:
                         self.app.call_from_thread(self._reopen_shown)
+        except sqlite3.OperationalError:
+            pass  # busy: the next start refreshes anyway
         except sqlite3.DatabaseError:
             index.rebuild()
         finally:

@@ -42,7 +42,7 @@ QUERIES = [
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(int(round(share * (len(ordered) - 1))), len(ordered) - 1)]
+    return ordered[min(round(share * (len(ordered) - 1)), len(ordered) - 1)]
 
 
 def rg_pattern(query: str) -> str | None:

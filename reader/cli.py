@@ -16,7 +16,7 @@ from reader import __version__
 from reader.core.archive import Archive, display_path
 from reader.core.model import Article, Problem
 
-COMMANDS = {"open", "list", "show", "index", "search"}
+COMMANDS = {"open", "list", "show", "index", "search", "images", "links"}
 
 
 class UsageError(Exception):
@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     shower.add_argument("id", help="the article's path inside the archive, as `list` prints it")
     shower.add_argument("--format", choices=("markdown", "text"), default="markdown")
     shower.add_argument("--width", type=int, default=80, help="line width for --format text")
+    for name, what in (("images", "the article's images, numbered as in its text, and its "
+                                  "cover"), ("links", "the article's links and their targets")):
+        picker = commands.add_parser(name, help=f"print {what}")
+        picker.add_argument("archive")
+        picker.add_argument("id")
+        picker.add_argument("--json", action="store_true", help="JSON Lines")
     indexer = commands.add_parser("index", help="build or refresh the archive's index")
     indexer.add_argument("archive")
     searcher = commands.add_parser(
@@ -103,16 +109,42 @@ def _list(archive: Archive, as_json: bool) -> int:
     return 0
 
 
-def _show(archive: Archive, article_id: str, form: str, width: int) -> int:
-    from reader.core.layout import layout, plain_text
-    from reader.core.render import render_article
-    from reader.core.textout import to_markdown
-
+def _find(archive: Archive, article_id: str) -> Article:
     article = archive.find(article_id)
     if article is None:
         problem = next((p for p in archive.problems if p.path == article_id), None)
         reason = f": {problem.reason}" if problem else ""
         raise UsageError(f"no article {article_id!r} in {display_path(str(archive.root))}{reason}")
+    return article
+
+
+def _targets(archive: Archive, article_id: str, kind: str, as_json: bool) -> int:
+    from reader.core.opener import image_targets, link_targets
+    from reader.core.render import render_article
+
+    article = _find(archive, article_id)
+    document = render_article(archive.root, article)
+    targets = image_targets(document, article) if kind == "images" else link_targets(document)
+    for target in targets:
+        if as_json:
+            print(json.dumps({
+                "number": target.number, "url": target.url, "label": target.label,
+                "fallback": target.fallback or None, "cover": target.cover,
+                "openable": target.openable, "refused": target.refused,
+            }, ensure_ascii=False))
+        else:
+            label = target.label or ("(cover)" if target.cover else "")
+            note = f"  [not openable: {target.refused}]" if target.refused else ""
+            print(f"{target.number:>3}  {target.url}{note}" + (f"  {label}" if label else ""))
+    return 0
+
+
+def _show(archive: Archive, article_id: str, form: str, width: int) -> int:
+    from reader.core.layout import layout, plain_text
+    from reader.core.render import render_article
+    from reader.core.textout import to_markdown
+
+    article = _find(archive, article_id)
     document = render_article(archive.root, article)
     if form == "text":
         print(plain_text(layout(document, max(width, 10))))
@@ -136,8 +168,13 @@ def _indexed_archive(root: Path) -> Archive:
 
 def _index(root: Path) -> int:
     from rich.console import Console
-    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                               TimeRemainingColumn)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from reader.core.index import ArchiveIndex
 
@@ -227,6 +264,8 @@ def main(argv: list[str] | None = None) -> int:
         archive = _indexed_archive(root)
         if options.command == "list":
             return _list(archive, options.json)
+        if options.command in ("images", "links"):
+            return _targets(archive, options.id, options.command, options.json)
         return _show(archive, options.id, options.format, options.width)
     except UsageError as error:
         print(f"reader: {error}", file=sys.stderr)

@@ -77,7 +77,9 @@ class Settings:
                 opener = []
         return cls(
             opener=tuple(str(part) for part in opener) if isinstance(opener, list) else (),
-            measure=measure if isinstance(measure, int) and 20 <= measure <= 400 else DEFAULT_MEASURE,
+            measure=measure if isinstance(measure, int) and 20 <= measure <= 400 else (
+                DEFAULT_MEASURE
+            ),
             sidebar_width=sidebar if isinstance(sidebar, int) and 16 <= sidebar <= 200 else 40,
             theme=theme if isinstance(theme, str) else "textual-dark",
         )

@@ -136,7 +136,8 @@ def files() -> dict[str, bytes]:
         "---\ntitle: nested quotes\n---\n" + "> " * 5000 + "深\n")
     put("bodies/long-article.md", "very long articles",
         "---\ntitle: 很长的文章\n---\n" + "\n\n".join(
-            f"第 {n} 段。" + "这是一个很长的段落，用来检查超长文章能否滚动。" * 12 for n in range(6000)))
+            f"第 {n} 段。" + "这是一个很长的段落，用来检查超长文章能否滚动。" * 12
+            for n in range(6000)))
     put("bodies/over-cap.html", "very long articles",
         "---\ntitle: 超过上限的 HTML\n---\n" + "<p>" + "字" * 2_500_000 + "</p>")
     put("bodies/one-long-line.md", "very long articles",

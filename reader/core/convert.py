@@ -30,7 +30,9 @@ _HIDDEN = re.compile(
 )
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _TAG = re.compile(r"<[a-zA-Z/!?][^>]*>?")
-_BLOCK_TAG = re.compile(r"<(?:/?(?:p|div|li|h[1-6]|tr|blockquote|section|article)|br)\b[^>]*>", re.I)
+_BLOCK_TAG = re.compile(
+    r"<(?:/?(?:p|div|li|h[1-6]|tr|blockquote|section|article)|br)\b[^>]*>", re.IGNORECASE
+)
 
 
 @dataclass
@@ -96,7 +98,7 @@ def _with_time_limit(limit: float):
     deadline = time.monotonic() + limit
     calls = 0
 
-    def hook(frame, event, arg):  # noqa: ARG001 - the signature sys.setprofile wants
+    def hook(frame, event, arg):
         nonlocal calls
         calls += 1
         if calls & 255 == 0 and time.monotonic() > deadline:

@@ -151,7 +151,8 @@ class _Builder:
                 blocks.append(Block(BlockKind.CODE, [Span(code, "code")], quote=quote,
                                     indent=self._indent(lists, indent)))
             elif kind == "hr":
-                blocks.append(Block(BlockKind.RULE, quote=quote, indent=self._indent(lists, indent)))
+                blocks.append(Block(BlockKind.RULE, quote=quote,
+                                    indent=self._indent(lists, indent)))
             elif kind == "html_block":
                 self.add_html(token.content, quote, self._indent(lists, indent))
             elif kind == "table_open":

@@ -21,7 +21,7 @@ class FetchError(Exception):
 
 
 class _OnlyWebRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         why = refusal(newurl)
         if why is not None:
             raise FetchError(f"redirected to an address that is not opened ({why})")

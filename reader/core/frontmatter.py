@@ -53,7 +53,7 @@ def normalise_newlines(text: str) -> str:
 
 MAX_NESTING = 64
 _DEEP_BLOCK = re.compile(
-    r"^(?:[ \t]{%d,}|(?:[ \t]*[-?:][ \t]+){%d,})" % (4 * MAX_NESTING, MAX_NESTING), re.MULTILINE
+    rf"^(?:[ \t]{{{4 * MAX_NESTING},}}|(?:[ \t]*[-?:][ \t]+){{{MAX_NESTING},}})", re.MULTILINE
 )
 
 

@@ -9,10 +9,10 @@ or modification time changed.
 from __future__ import annotations
 
 import json
-from collections import deque
 import os
 import sqlite3
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.core.archive import LoadError, read_source
+from reader.core.convert import strip_tags
 from reader.core.dates import local_zone
 from reader.core.document import build_document
 from reader.core.model import Article, Block, BlockKind, DateSource, Document, Span
-from reader.core.convert import strip_tags
 from reader.core.sanitize import clean_line, clean_text
 
 

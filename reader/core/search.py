@@ -9,9 +9,9 @@ as soon as a page is full; title matches come first.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from reader.core.dates import local_zone
 from reader.core.model import Article, Document

@@ -20,18 +20,18 @@ from textual.worker import get_current_worker
 
 from reader.commands import ArchiveCommands
 from reader.core.archive import ARTICLE_SUFFIXES, Archive
-from reader.core.index import ArchiveIndex, Changes, Progress
 from reader.core.grouping import Group, Grouping, by_date_first_page, group_articles
+from reader.core.index import ArchiveIndex, Changes, Progress
 from reader.core.model import Article, Document, Problem
+from reader.core.opener import image_targets, link_targets
 from reader.core.render import render_article
+from reader.core.search import find_in_document
 from reader.screens.contents import ContentsScreen
 from reader.screens.help import HelpScreen
-from reader.core.opener import image_targets, link_targets
-from reader.screens.picker import PickerScreen, open_or_copy, outcome_text
+from reader.screens.picker import PickerScreen, open_or_copy
 from reader.screens.problems import ProblemsScreen
 from reader.screens.search import Chosen, SearchScreen
 from reader.settings import ReadingState, Settings
-from reader.core.search import find_in_document
 from reader.widgets.article_view import ArticleView
 from reader.widgets.find_bar import FindBar
 from reader.widgets.sidebar import Sidebar
@@ -427,7 +427,8 @@ class MainScreen(Screen[None]):
             self.notify(f"Not opened: {target.refused}", markup=False, severity="error")
         else:
             outcome = open_or_copy(self.app, target.url, self.settings.opener)
-            self.notify(outcome.message, markup=False, severity="information" if outcome.ok else "error")
+            self.notify(outcome.message, markup=False,
+                        severity="information" if outcome.ok else "error")
 
     # -- actions ---------------------------------------------------------------------------
     def action_group(self, name: str) -> None:

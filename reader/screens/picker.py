@@ -105,7 +105,8 @@ class PickerScreen(ModalScreen[None]):
             return
         outcome = open_or_copy(self.app, target.url, self.opener)
         self._status(outcome_text(outcome))
-        self.app.notify(outcome.message, markup=False, severity="information" if outcome.ok else "error")
+        self.app.notify(outcome.message, markup=False,
+                        severity="information" if outcome.ok else "error")
 
     def action_copy(self) -> None:
         target = self._current()

@@ -28,7 +28,7 @@ def _no_terminal_queries():
     real = sys.__stdout__
 
     class _NotATerminal:
-        def __getattr__(self, name):  # noqa: ANN001, ANN204
+        def __getattr__(self, name):
             return getattr(real, name)
 
         def isatty(self) -> bool:

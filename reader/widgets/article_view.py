@@ -76,7 +76,7 @@ class ArticleView(ScrollView, can_focus=True):
     class Back(Message):
         """The reader wants the article list again."""
 
-    def __init__(self, *, measure: int = 80, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, measure: int = 80, id: str | None = None) -> None:
         super().__init__(id=id)
         self.document: Document | None = None
         self.article_id: str | None = None

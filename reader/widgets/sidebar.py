@@ -65,7 +65,7 @@ class Sidebar(ScrollView, can_focus=True):
             self.article_id = article_id
             super().__init__()
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.groups: list[Group] = []
         self.articles: dict[str, Article] = {}

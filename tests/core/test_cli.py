@@ -77,3 +77,30 @@ def test_show_unknown_id(sample: Path) -> None:
 def test_show_broken_file_says_why(sample: Path) -> None:
     result = run("show", str(sample), "misc/broken-yaml.md")
     assert result.returncode == 2 and "bad YAML" in result.stderr
+
+
+def test_images_and_links(sample: Path) -> None:
+    post = "source/_posts/财经/界面新闻/财经/动图看懂一张电费单里的峰谷账.md"
+    images = run("images", str(sample), post, "--json")
+    assert images.returncode == 0, images.stderr
+    rows = [json.loads(line) for line in images.stdout.splitlines()]
+    assert [r["number"] for r in rows] == [1, 2, 3]
+    assert all(r["url"].startswith("http://img.example.cn/") and r["openable"] for r in rows)
+    assert all(r["fallback"].startswith("https://cors.example.org/?") for r in rows)
+    links = run("links", str(sample), "blog/_posts/2021-10-03-shell-pipelines-for-archives.md")
+    assert links.returncode == 0
+    assert "not openable: relative address" in links.stdout
+    assert "https://docs.example.com/ripgrep/guide" in links.stdout
+
+
+def test_search_command(sample: Path) -> None:
+    found = run("search", str(sample), "社区 书房", "--json")
+    assert found.returncode == 0, found.stderr
+    rows = [json.loads(line) for line in found.stdout.splitlines()]
+    assert rows[0]["title"].startswith("青禾镇老码头")
+    assert "社区书房" in rows[0]["snippet"] and set(rows[0]) == {"id", "title", "date", "snippet"}
+    assert run("search", str(sample), "没有这个词语").returncode == 1
+    bad = run("search", str(sample), "nope:x")
+    assert bad.returncode == 2 and "unknown filter" in bad.stderr
+    limited = run("search", str(sample), "的", "--json", "--limit", "3")
+    assert len(limited.stdout.splitlines()) == 3

@@ -5,7 +5,10 @@ from reader.core.model import Article, DateSource
 
 
 def make(id_: str, day: int | None, categories=(), tags=()) -> Article:
-    date = datetime(2022, 5 if day and day < 40 else 4, (day or 1) % 28 + 1, tzinfo=UTC) if day else None
+    if day is None:
+        date = None
+    else:
+        date = datetime(2022, 5 if day < 40 else 4, day % 28 + 1, tzinfo=UTC)
     return Article(id_, id_, date, DateSource.FRONT_MATTER, tuple(categories), tuple(tags))
 
 

@@ -136,7 +136,7 @@ def test_crawler_post(shared: Path, width: int) -> None:
             assert block.text[line.start : line.end].rstrip("\n") == line.text
 
 
-_CHARS = st.sampled_from(list("中文字符测试，。、（）“”「」 abc XYZ 123 .,!?-") + ["한", "か", "ｶ", "Ａ"])
+_CHARS = st.sampled_from([*"中文字符测试，。、（）“”「」 abc XYZ 123 .,!?-", "한", "か", "ｶ", "Ａ"])
 
 
 @settings(max_examples=300, deadline=None)

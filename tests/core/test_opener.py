@@ -151,7 +151,7 @@ def _png() -> bytes:
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         if self.path == "/image.png":
             self._send(200, "image/png", _png())
         elif self.path == "/page.html":

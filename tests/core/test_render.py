@@ -127,7 +127,8 @@ def test_characters_that_look_like_markdown_survive() -> None:
 
 def test_markdown_body() -> None:
     document = build_document(
-        "## 小节\n\n一段**粗体**和*斜体*，还有`代码`。\n\n- 一\n- 二\n\n```python\nprint(1)\n```\n\n"
+        "## 小节\n\n一段**粗体**和*斜体*，还有`代码`。\n\n- 一\n- 二\n\n"
+        "```python\nprint(1)\n```\n\n"
         "> 引用\n\n![图](https://example.org/a.png)\n\n<div><p>内嵌 HTML</p></div>\n",
         is_html=False,
     )

@@ -50,7 +50,8 @@ def _render_everything(path: Path, root: Path) -> list[str]:
     return texts
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=600))
 def test_any_bytes_give_an_article_or_a_problem(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "any.md"
@@ -66,7 +67,8 @@ _HOSTILE_TEXT = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_HOSTILE_TEXT, _HOSTILE_TEXT, st.booleans())
 def test_any_text_in_any_field_comes_out_clean(tmp_path: Path, title: str, body: str,
                                                html: bool) -> None:

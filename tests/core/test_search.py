@@ -82,7 +82,7 @@ def _sample_words(shown: dict, length: int, count: int, seed: int) -> list[str]:
     words: list[str] = []
     while len(words) < count:
         text = rng.choice(texts)
-        runs = re.findall(r"[\u4e00-\u9fff]{%d,}" % length, text)
+        runs = re.findall(rf"[\u4e00-\u9fff]{{{length},}}", text)
         if runs:
             run = rng.choice(runs)
             start = rng.randrange(len(run) - length + 1)

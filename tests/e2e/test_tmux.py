@@ -139,3 +139,23 @@ def test_chinese_lines_fill_the_width(archive: Path, run_reader, size: tuple[int
                     assert gap <= 2 or cell_width(next_piece) > gap - 1, (line, following)
         term.send("space", pause=0.4)
     assert checked >= 8
+
+
+def test_over_ssh_the_address_is_copied(archive: Path, tmp_path: Path, reader_home: Path
+                                         ) -> None:
+    env = reader_env(reader_home)
+    env["SSH_CONNECTION"] = "192.0.2.1 50000 192.0.2.2 22"
+    env.pop("DISPLAY", None)
+    term = Tmux([reader_command() or "reader", str(archive)], 110, 30, env)
+    try:
+        term.wait_for("articles")
+        term.send("i")
+        term.wait_for("enter opens")
+        term.send("Enter", pause=0.8)
+        screen = term.wait_for("Copied to clipboard")
+        assert any("http://img.example.cn/" in line for line in screen)
+        term.send("Escape")
+        screen = term.wait_for("articles")
+        assert any("动图看懂" in line for line in screen)  # still the reader's screen
+    finally:
+        term.close()

@@ -42,7 +42,7 @@ async def test_search_opens_article_at_first_match(archive: Path) -> None:
         assert total >= 2
         first_line = view.lines[int(view.scroll_offset.y)]
         top = int(view.scroll_offset.y)
-        block, start, _ = view.matches[0]
+        block, _start, _ = view.matches[0]
         shown = [line for line in view.lines[top : top + view.size.height] if line.block == block]
         assert shown, "the first match is on screen"
         assert first_line is not None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -102,6 +103,31 @@ def index_file(file: ArticleFile) -> Entry:
 
 def _index_files(files: list[ArticleFile]) -> list[Entry]:
     return [index_file(file) for file in files]
+
+
+def _quiet() -> None:
+    """In a reading process: write nothing to the terminal the reader draws on."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+
+
+def _process_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes that read files, started fresh (spawn: forking a process that runs threads,
+    as the UI does, is unsafe) and silent.
+
+    multiprocessing passes `sys.stderr`'s descriptor to its helper process; under Textual,
+    `sys.stderr` is a capture object with no real descriptor, so the real one stands in
+    while the pool starts.
+    """
+    saved = sys.stderr
+    if sys.__stderr__ is not None:
+        sys.stderr = sys.__stderr__
+    try:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                   initializer=_quiet)
+    finally:
+        sys.stderr = saved
 
 
 @dataclass
@@ -313,8 +339,7 @@ class ArchiveIndex:
             try:
                 # Spawned processes: forking a process that runs threads (the UI) is unsafe.
                 workers = os.cpu_count() or 2
-                with ProcessPoolExecutor(max_workers=workers,
-                                         mp_context=get_context("spawn")) as pool:
+                with _process_pool(workers) as pool:
                     # A few batches in flight at a time, so that memory stays bounded
                     # however far the readers get ahead of the writer.
                     pending = deque(pool.submit(_index_files, batch)
@@ -332,7 +357,7 @@ class ArchiveIndex:
                         done += 1
                         yield entries
                 return
-            except (BrokenProcessPool, OSError):
+            except (BrokenProcessPool, OSError, ValueError):
                 pass  # no processes to be had here: read the rest in this one
         for batch in batches[done:]:
             if should_stop is not None and should_stop():

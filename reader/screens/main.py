@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, ProgressBar, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.commands import ArchiveCommands
 from reader.core.archive import ARTICLE_SUFFIXES, Archive
@@ -210,6 +210,19 @@ class MainScreen(Screen[None]):
                 if found
             ]
             self.notify("Since last time: " + ", ".join(parts), markup=False, timeout=4)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed says so, instead of leaving the screen waiting."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        what = {"load": "Loading the archive", "watch": "Following the archive",
+                "render": "Showing the article"}.get(event.worker.group, "A task")
+        message = f"{what} failed: {type(error).__name__}: {error}"
+        self.progress_text = ""
+        self.in_progress = False
+        self.query_one("#status", Static).update(Text(message))
+        self.notify(message, markup=False, severity="error", timeout=10)
 
     # -- following the archive ----------------------------------------------------------
     def follow_archive(self) -> None:

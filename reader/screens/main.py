@@ -19,7 +19,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.commands import ArchiveCommands
-from reader.core.archive import ARTICLE_SUFFIXES, Archive
+from reader.core.archive import ARTICLE_SUFFIXES, Archive, sort_key
 from reader.core.grouping import Group, Grouping, by_date_first_page, group_articles
 from reader.core.index import ArchiveIndex, Changes, Progress
 from reader.core.model import Article, Document, Problem
@@ -187,6 +187,23 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self._apply_snapshot, articles, ordered, groups, problems,
                                   len(ordered), finished)
 
+    def _publish_changes(self, index: ArchiveIndex, changes: Changes) -> None:
+        """Apply a few changed files to the articles on screen (from the watcher thread):
+        only those rows are read from the index, the rest is re-sorted in memory."""
+        articles = dict(self.articles)
+        for article_id in changes.removed:
+            articles.pop(article_id, None)
+        for article_id in [*changes.added, *changes.changed]:
+            article = index.article(article_id)
+            if article is None:
+                articles.pop(article_id, None)  # it became a problem
+            else:
+                articles[article_id] = article
+        ordered = sorted(articles.values(), key=sort_key)
+        groups = group_articles(ordered, self.grouping)
+        self.app.call_from_thread(self._apply_snapshot, articles, ordered, groups,
+                                  index.problems(), len(ordered), True)
+
     def _show_progress(self, progress: Progress) -> None:
         bar = self.query_one("#progress", ProgressBar)
         bar.display = progress.done < progress.total
@@ -250,7 +267,7 @@ class MainScreen(Screen[None]):
                     index.refresh_paths(ids)
                 )
                 if changes.any:
-                    self._publish(index, finished=True)
+                    self._publish_changes(index, changes)
                     if self.shown in changes.changed:
                         self.app.call_from_thread(self._reopen_shown)
         except sqlite3.OperationalError:

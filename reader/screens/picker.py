@@ -56,8 +56,10 @@ class PickerScreen(ModalScreen[None]):
         with Vertical(id="picker-box"):
             yield Static(Text(self.title_text), id="picker-title")
             if self.targets:
-                yield OptionList(*(Option(self._row(t), id=str(i))
-                                   for i, t in enumerate(self.targets)), id="picker-list")
+                rows: list[Option | None] = []
+                for number, target in enumerate(self.targets):
+                    rows += [Option(self._row(target), id=str(number)), None]
+                yield OptionList(*rows, id="picker-list")
             else:
                 what = "images" if self.images else "links"
                 yield Static(Text(f"This article has no {what}."), id="picker-empty")

@@ -135,10 +135,10 @@ class SearchScreen(ModalScreen[Chosen | None]):
         self.words = words or []
         results = self.query_one(OptionList)
         results.clear_options()
-        results.add_options([
-            Option(self._describe(hit, snippet), id=str(number))
-            for number, (hit, snippet) in enumerate(zip(hits, snippets, strict=True))
-        ])
+        options: list[Option | None] = []
+        for number, (hit, snippet) in enumerate(zip(hits, snippets, strict=True)):
+            options += [Option(self._describe(hit, snippet), id=str(number)), None]
+        results.add_options(options)
         if hits:
             results.highlighted = 0
 

@@ -30,10 +30,12 @@ from reader.core.sanitize import clean_line
 from reader.core.search import Hit, Query, snippet, sql_conditions
 from reader.core.searchtext import normalise
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: Below this many files to read, parsing in other processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 BATCH = 256
+#: Searches look among this many of the newest articles before reading every text.
+WINDOW = 3000
 #: How long to wait for another process (a second reader on the same archive) to finish writing.
 BUSY_SECONDS = 30.0
 
@@ -64,10 +66,12 @@ CREATE TABLE articles (
     ntitle TEXT NOT NULL,
     ncategories TEXT NOT NULL,
     ntags TEXT NOT NULL,
-    nauthor TEXT NOT NULL,
-    body TEXT NOT NULL
+    nauthor TEXT NOT NULL
 );
 CREATE INDEX articles_by_stamp ON articles (stamp DESC, id);
+-- The text apart from the metadata: listing and title searches read small rows, and a
+-- search that has to read every text reads this table front to back.
+CREATE TABLE texts (id BLOB PRIMARY KEY, body TEXT NOT NULL);
 """
 
 
@@ -367,6 +371,7 @@ class ArchiveIndex:
     def _delete(self, ids: list[str]) -> None:
         with _transaction(self.db):
             self.db.executemany("DELETE FROM files WHERE id = ?", [(_key(i),) for i in ids])
+            self.db.executemany("DELETE FROM texts WHERE id = ?", [(_key(i),) for i in ids])
 
     def _store(self, entries: list[Entry]) -> None:
         with _transaction(self.db):
@@ -375,11 +380,14 @@ class ArchiveIndex:
                 [(_key(e.file.id), e.file.size, e.file.mtime, e.problem or None)
                  for e in entries],
             )
-            self.db.executemany("DELETE FROM articles WHERE id = ?",
-                                [(_key(e.file.id),) for e in entries if e.article is None])
+            gone = [(_key(e.file.id),) for e in entries if e.article is None]
+            self.db.executemany("DELETE FROM articles WHERE id = ?", gone)
+            self.db.executemany("DELETE FROM texts WHERE id = ?", gone)
+            self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?)",
+                                [(_key(e.file.id), e.body) for e in entries if e.article])
             self.db.executemany(
                 "INSERT OR REPLACE INTO articles VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [_row(e) for e in entries if e.article is not None],
             )
 
@@ -437,29 +445,56 @@ class ArchiveIndex:
     def search(self, query: Query, limit: int = 50) -> list[Hit]:
         """The first `limit` articles matching `query`: title matches first, then newest.
 
-        Rows are visited newest first through the date index and the scan stops as soon as
-        the page is full, so a common word answers at once and only a rare one reads all.
+        Title matches read only the small metadata rows. The rest are looked for among the
+        newest `WINDOW` articles first, so a common word answers at once; only when those do
+        not fill the page is every text read, front to back, and the matches sorted.
         """
         if query.empty:
             return []
         where, args = sql_conditions(query)
         clause = " AND ".join(where) if where else "1"
-        title_clause = " AND ".join(["instr(ntitle, ?) > 0"] * len(query.words)) or "0"
-        select = (f"SELECT {ARTICLE_COLUMNS}, f.size, f.mtime, body FROM articles "
-                  "JOIN files f USING (id)")
-        order = "ORDER BY stamp DESC NULLS LAST, id LIMIT ?"
-        titled = self.db.execute(f"{select} WHERE {clause} AND {title_clause} {order}",
-                                 [*args, *query.words, limit]).fetchall()
-        rest: list[tuple] = []
-        if len(titled) < limit:
-            rest = self.db.execute(
-                f"{select} WHERE {clause} AND NOT ({title_clause}) {order}",
-                [*args, *query.words, limit - len(titled)],
-            ).fetchall()
+        words = query.words
+        title_clause = " AND ".join(["instr(a.ntitle, ?) > 0"] * len(words)) or "0"
+        columns = ", ".join(f"a.{c.strip()}" for c in ARTICLE_COLUMNS.split(","))
+        select = (f"SELECT {columns}, f.size, f.mtime, t.body FROM articles a "
+                  "JOIN texts t USING (id) JOIN files f USING (id)")
+        order = "ORDER BY a.stamp DESC NULLS LAST, a.id"
+        titled = self.db.execute(f"{select} WHERE {clause} AND {title_clause} {order} LIMIT ?",
+                                 [*args, *words, limit]).fetchall()
+        rows = list(titled)
+        if len(rows) < limit:
+            wanted = limit - len(rows)
+            window = (f"{select} JOIN (SELECT id FROM articles ORDER BY stamp DESC NULLS LAST, "
+                      f"id LIMIT {WINDOW}) w USING (id)")
+            recent = self.db.execute(
+                f"{window} WHERE {clause} AND NOT ({title_clause}) {order} LIMIT ?",
+                [*args, *words, wanted]).fetchall()
+            rows += recent
+            if len(recent) < wanted and self.count() > WINDOW:
+                rows += self._search_older(clause, title_clause, [*args, *words],
+                                           wanted - len(recent), select, order)
         return [
-            Hit(row_to_article(row[:-1]), snippet(row[-1], query.words), number < len(titled))
-            for number, row in enumerate([*titled, *rest])
+            Hit(row_to_article(row[:-1]), snippet(row[-1], words), number < len(titled))
+            for number, row in enumerate(rows)
         ]
+
+    def _search_older(self, clause: str, title_clause: str, args: list, wanted: int,
+                      select: str, order: str) -> list[tuple]:
+        """Matches beyond the newest `WINDOW`: one pass over every text in storage order
+        (reading 1 GB in date order instead would seek for every row), sorted here."""
+        found = self.db.execute(
+            f"SELECT a.id, a.stamp FROM texts t CROSS JOIN articles a ON a.id = t.id "
+            f"WHERE {clause} AND NOT ({title_clause}) AND a.id NOT IN "
+            f"(SELECT id FROM articles ORDER BY stamp DESC NULLS LAST, id LIMIT {WINDOW})",
+            args,
+        ).fetchall()
+        found.sort(key=lambda row: (-(row[1] if row[1] is not None else float("-inf")),
+                                    row[0]))
+        ids = [row[0] for row in found[:wanted]]
+        if not ids:
+            return []
+        marks = ", ".join("?" * len(ids))
+        return self.db.execute(f"{select} WHERE a.id IN ({marks}) {order}", ids).fetchall()
 
     def interrupt(self) -> None:
         """Stop a query running in another thread (a search the user typed past)."""
@@ -517,7 +552,6 @@ def _row(entry: Entry) -> tuple:
         "\x1f".join(normalise(name) for path in article.categories for name in path),
         "\x1f".join(normalise(tag) for tag in article.tags),
         normalise(article.author),
-        entry.body,
     )
 
 

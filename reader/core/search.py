@@ -101,27 +101,28 @@ def sql_conditions(query: Query) -> tuple[list[str], list[object]]:
     """The query as SQL conditions on the index's normalised columns, and their arguments."""
     sql: list[str] = []
     args: list[object] = []
-    for word in query.words:
-        sql.append("(instr(fields, ?) > 0 OR instr(body, ?) > 0)")
-        args += [word, word]
-    for word in query.excluded:
-        sql.append("instr(fields, ?) = 0 AND instr(body, ?) = 0")
-        args += [word, word]
+    # Cheap conditions on the small metadata row come first: SQLite tries them in order.
     for name in query.categories:
-        sql.append("instr(ncategories, ?) > 0")
+        sql.append("instr(a.ncategories, ?) > 0")
         args.append(name)
     for name in query.tags:
-        sql.append("instr(ntags, ?) > 0")
+        sql.append("instr(a.ntags, ?) > 0")
         args.append(name)
     for name in query.authors:
-        sql.append("instr(nauthor, ?) > 0")
+        sql.append("instr(a.nauthor, ?) > 0")
         args.append(name)
     if query.after is not None:
-        sql.append("stamp >= ?")
+        sql.append("a.stamp >= ?")
         args.append(query.after)
     if query.before is not None:
-        sql.append("stamp < ?")
+        sql.append("a.stamp < ?")
         args.append(query.before)
+    for word in query.words:
+        sql.append("(instr(a.fields, ?) > 0 OR instr(t.body, ?) > 0)")
+        args += [word, word]
+    for word in query.excluded:
+        sql.append("instr(a.fields, ?) = 0 AND instr(t.body, ?) = 0")
+        args += [word, word]
     return sql, args
 
 

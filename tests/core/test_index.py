@@ -97,7 +97,8 @@ def test_stores_text_images_and_links(tmp_path: Path) -> None:
     )})
     index = ArchiveIndex(root)
     index.refresh()
-    body, fields = index.db.execute("SELECT body, fields FROM articles").fetchone()
+    body, fields = index.db.execute(
+        "SELECT body, fields FROM articles JOIN texts USING (id)").fetchone()
     assert "正文滚石上山 abc123" in body and "secret" not in body
     assert fields == "title 标题 rust"
     assert index.images("x.md") == [("http://real/1.jpg", "", "")]

@@ -90,8 +90,15 @@ def _sample_words(shown: dict, length: int, count: int, seed: int) -> list[str]:
     return words
 
 
+@pytest.fixture(params=[3000, 7], ids=["newest-window", "full-pass"])
+def window(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Search looks among the newest WINDOW articles, then reads all: test both paths."""
+    monkeypatch.setattr("reader.core.index.WINDOW", request.param)
+    return request.param
+
+
 @pytest.mark.parametrize("length", [1, 2, 3, 6])
-def test_chinese_queries_match_the_oracle(corpus, length: int) -> None:
+def test_chinese_queries_match_the_oracle(corpus, length: int, window: int) -> None:
     _, index, shown = corpus
     for word in _sample_words(shown, length, 12, seed=length):
         expected = oracle(shown, word)
@@ -105,7 +112,7 @@ def test_chinese_queries_match_the_oracle(corpus, length: int) -> None:
     "author:ada", "after:2022-05", "before:2022-06-01", "after:2022-05 before:2022-06",
     "蓝鲸计划", "quokkadb", "不存在的词语", "-的",
 ])
-def test_queries_match_the_oracle(corpus, query: str) -> None:
+def test_queries_match_the_oracle(corpus, query: str, window: int) -> None:
     _, index, shown = corpus
     expected = oracle(shown, query)
     got = [hit.article.id for hit in index.search(parse_query(query), limit=10_000)]
@@ -113,7 +120,7 @@ def test_queries_match_the_oracle(corpus, query: str) -> None:
     assert set(got) == expected
 
 
-def test_ranking_title_first_then_newest(corpus) -> None:
+def test_ranking_title_first_then_newest(corpus, window: int) -> None:
     _, index, _ = corpus
     hits = index.search(parse_query("rust"), limit=50)
     assert hits[0].in_title and hits[0].article.id == "latin/a.md"
@@ -121,7 +128,7 @@ def test_ranking_title_first_then_newest(corpus) -> None:
     assert rest == sorted(rest, reverse=True)
 
 
-def test_first_page_only(corpus) -> None:
+def test_first_page_only(corpus, window: int) -> None:
     _, index, shown = corpus
     hits = index.search(parse_query("的"), limit=20)
     assert len(hits) == 20 and len(oracle(shown, "的")) > 20

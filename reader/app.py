@@ -58,6 +58,26 @@ def make_app(root: Path, settings: Settings | None = None) -> ReaderApp:
     return ReaderApp(root, settings)
 
 
+def graphics_terminal(env: dict[str, str]) -> bool:
+    """A terminal that likely draws real pictures (Kitty's protocol or Sixel).
+
+    Asking the terminal costs start-up time and must happen before Textual takes it over,
+    so it is asked only where the answer is likely yes, or where the user says so.
+    """
+    choice = env.get("READER_IMAGES", "auto").lower()
+    if choice in ("halfblock", "half", "blocks", "off"):
+        return False
+    if choice in ("kitty", "sixel", "graphics"):
+        return True
+    term, program = env.get("TERM", ""), env.get("TERM_PROGRAM", "")
+    return "kitty" in term or "ghostty" in term or program in {"WezTerm", "iTerm.app", "ghostty"}
+
+
 def run(root: Path) -> int:
+    import os
+
+    if graphics_terminal(dict(os.environ)):
+        # textual-image asks the terminal what it can draw when first imported.
+        import textual_image.widget  # noqa: F401
     make_app(root).run()
     return 0

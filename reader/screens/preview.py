@@ -85,7 +85,14 @@ class PreviewScreen(ModalScreen[None]):
         area = self.query_one("#preview-image", Static)
         width = max(area.size.width, 10)
         height = max(area.size.height, 5)
+        graphics = sys.modules.get("textual_image.widget")
         try:
-            area.update(half_block_renderable(path, width, height))
+            if graphics is not None:
+                # The terminal was asked at start-up (Kitty, WezTerm, iTerm…): real pixels.
+                picture = graphics.Image(path, id="preview-picture")
+                area.display = False
+                self.query_one("#preview-box").mount(picture, after=area)
+            else:
+                area.update(half_block_renderable(path, width, height))
         except Exception as error:  # a picture Pillow cannot decode after all
             self._failed(f"could not draw it ({type(error).__name__})")

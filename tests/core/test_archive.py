@@ -101,3 +101,27 @@ def test_newest_first_is_stable(tmp_path: Path) -> None:
         "c.md": "---\ndate: 2021-01-01\n---\n",
     })
     assert [a.id for a in load_archive(tmp_path).newest_first()] == ["c.md", "a.md", "b.md"]
+
+
+def test_file_vanishing_mid_scan_is_a_problem(tmp_path: Path) -> None:
+    from reader.core.archive import load_file
+
+    write_files(tmp_path, {"a.md": "# a", "b.md": "# b"})
+    files = list(scan_files(tmp_path))
+    (tmp_path / "b.md").unlink()  # gone between the scan and the read
+    items = [load_file(file) for file in files]
+    assert isinstance(items[0], Article)
+    assert items[1].path == "b.md" and "no such file" in items[1].reason
+
+
+def test_odd_file_names(tmp_path: Path) -> None:
+    write_files(tmp_path, {"new\nline.md": "# 换行", "tab\tname.md": "# 制表"})
+    with open(os.fsencode(tmp_path) + b"/bad-\xff.md", "wb") as handle:
+        handle.write("# 坏字节".encode())
+    archive = load_archive(tmp_path)
+    assert sorted(a.title for a in archive.articles.values()) == ["制表", "坏字节", "换行"]
+    from reader.core.archive import display_path
+
+    shown = sorted(display_path(a.id) for a in archive.articles.values())
+    assert all("\n" not in name and "\t" not in name for name in shown)
+    assert "bad-\ufffd.md" in shown

@@ -208,3 +208,15 @@ def test_fetch_failures_say_why(server: str, tmp_path: Path, name: str, reason: 
 def test_fetch_refuses_unsafe_addresses(tmp_path: Path) -> None:
     with pytest.raises(FetchError, match="not fetched"):
         fetch_image("file:///etc/passwd", tmp_path)
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({"TERM": "xterm-kitty"}, True), ({"TERM_PROGRAM": "WezTerm"}, True),
+    ({"TERM": "xterm-256color"}, False), ({"TERM": "tmux-256color"}, False),
+    ({"TERM": "xterm-kitty", "READER_IMAGES": "halfblock"}, False),
+    ({"TERM": "xterm", "READER_IMAGES": "sixel"}, True),
+])
+def test_which_terminals_are_asked_about_graphics(env: dict, expected: bool) -> None:
+    from reader.app import graphics_terminal
+
+    assert graphics_terminal(env) is expected

@@ -89,3 +89,58 @@ async def test_link_picker_and_user_command(archive: Path, monkeypatch: pytest.M
         args, kwargs = started[-1]
         assert args == ["my-browser", "--new-tab", picker.targets[openable].url]
         assert kwargs["start_new_session"] and "shell" not in kwargs
+
+
+async def test_preview_draws_an_image_from_a_local_server(tmp_path: Path) -> None:
+    import http.server
+    import io
+    import threading
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), (0, 120, 255)).save(buffer, "PNG")
+    png = buffer.getvalue()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            found = self.path == "/picture.png"
+            self.send_response(200 if found else 404)
+            self.send_header("Content-Type", "image/png" if found else "text/plain")
+            body = png if found else b"missing"
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    root = tmp_path / "archive"
+    root.mkdir()
+    (root / "p.html").write_text(
+        f'---\ntitle: 图片\n---\n<p><img src="{base}/picture.png"><img src="{base}/gone.png"></p>',
+        encoding="utf-8")
+    from reader.screens.preview import PreviewScreen
+
+    app = make_app(root)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_loaded(pilot)
+            await pilot.press("i", "p")
+            preview = app.screen
+            assert isinstance(preview, PreviewScreen)
+            area = preview.query_one("#preview-image")
+            await wait_for(pilot, lambda: "Fetching" not in str(area.render()), timeout=10)
+            assert "No preview" not in str(area.render())
+            assert len(area.render_lines(area.region.reset_offset)) > 3
+            await pilot.press("escape", "down", "p")
+            await wait_for(pilot, lambda: isinstance(app.screen, PreviewScreen)
+                           and app.screen is not preview)
+            area = app.screen.query_one("#preview-image")
+            await wait_for(pilot, lambda: "No preview" in str(area.render()), timeout=10)
+            assert "404" in str(area.render())
+    finally:
+        server.shutdown()

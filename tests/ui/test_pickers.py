@@ -103,7 +103,7 @@ async def test_preview_draws_an_image_from_a_local_server(tmp_path: Path) -> Non
     png = buffer.getvalue()
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             found = self.path == "/picture.png"
             self.send_response(200 if found else 404)
             self.send_header("Content-Type", "image/png" if found else "text/plain")

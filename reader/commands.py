@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from reader.core.archive import display_path
 from reader.core.grouping import Grouping
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class ArchiveCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, help_text, command in self._actions():
-            yield DiscoveryHit(Content(name), command, text=name, help=help_text)
+            yield DiscoveryHit(Content(name), command, text=name, help=Content(help_text))
 
     async def search(self, query: str) -> Hits:
         main = self.main
@@ -58,7 +59,7 @@ class ArchiveCommands(Provider):
         for name, help_text, command in self._actions():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, Content(name), command, text=name, help=help_text)
+                yield Hit(score, Content(name), command, text=name, help=Content(help_text))
         hits = 0
         for article in main.ordered:
             if needle in article.title.casefold():
@@ -67,7 +68,7 @@ class ArchiveCommands(Provider):
                     _highlighted(article.title, needle),
                     partial(main.open_article, article.id),
                     text=article.title,
-                    help=article.id,
+                    help=Content(display_path(article.id)),
                 )
                 hits += 1
                 if hits >= MAX_HITS:
@@ -86,7 +87,7 @@ class ArchiveCommands(Provider):
                     Content("Category: ") + _highlighted(node.label, needle),
                     partial(main.reveal_group, Grouping.CATEGORY, node.key),
                     text=label,
-                    help=f"{node.count:,} articles",
+                    help=Content(f"{node.count:,} articles"),
                 )
                 if len(seen) >= MAX_HITS:
                     return

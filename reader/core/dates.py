@@ -18,9 +18,10 @@ _FILE_NAME_COMPACT = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})(?:[-_ .]|$)")
 _PATH = re.compile(r"(?:^|/)(\d{4})/(\d{1,2})/(\d{1,2})(?=/|$)")
 
 
-def local_zone() -> tzinfo:
-    """The machine's time zone, used for dates written without one."""
-    return datetime.now().astimezone().tzinfo or UTC
+def as_local(moment: datetime) -> datetime:
+    """`moment` in the machine's time zone, with the offset that zone had on that day
+    (summer time included). A naive `moment` is taken as local wall-clock time."""
+    return moment.astimezone()
 
 
 def _valid(moment: datetime) -> datetime | None:
@@ -30,7 +31,8 @@ def _valid(moment: datetime) -> datetime | None:
 def _make(y: int, m: int, d: int, hour: int = 0, minute: int = 0, second: int = 0,
           micro: int = 0, zone: tzinfo | None = None) -> datetime | None:
     try:
-        return _valid(datetime(y, m, d, hour, minute, second, micro, tzinfo=zone or local_zone()))
+        moment = datetime(y, m, d, hour, minute, second, micro, tzinfo=zone)
+        return _valid(moment if zone is not None else as_local(moment))
     except ValueError:
         return None
 
@@ -57,7 +59,7 @@ def parse_date(value: Any) -> datetime | None:
     and RFC 822 (`Sun, 29 May 2022 21:20:46 GMT`). Dates without a zone take the local one.
     """
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=local_zone())
+        moment = value if value.tzinfo else as_local(value)
         return _valid(moment)
     if isinstance(value, date):
         return _make(value.year, value.month, value.day)
@@ -85,7 +87,7 @@ def parse_date(value: Any) -> datetime | None:
     if moment is None:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=local_zone())
+        moment = as_local(moment)
     return _valid(moment)
 
 

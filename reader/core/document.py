@@ -117,6 +117,8 @@ class _Builder:
                               "tight": token.hidden or _is_tight(tokens, i)})
             elif kind in ("bullet_list_close", "ordered_list_close"):
                 lists.pop()
+            elif kind == "list_item_close":
+                item_prefix = None  # an item with no paragraph (only code, a heading…)
             elif kind == "list_item_open":
                 current = lists[-1]
                 if current["ordered"]:

@@ -66,6 +66,10 @@ def fetch_image(url: str, cache: Path, timeout: float = TIMEOUT,
         raise FetchError("timed out") from None
     except OSError as error:
         raise FetchError(f"could not fetch: {clean_line(str(error), 120)}") from None
+    except FetchError:
+        raise
+    except Exception as error:  # http.client's InvalidURL, IncompleteRead, BadStatusLine…
+        raise FetchError(f"could not fetch ({type(error).__name__})") from None
     if len(data) > max_bytes:
         raise FetchError(f"too big (over {max_bytes / 1e6:.0f} MB)")
     _check_image(data)
@@ -84,5 +88,6 @@ def _check_image(data: bytes) -> None:
     try:
         with Image.open(BytesIO(data)) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError) as error:
         raise FetchError(f"not an image the reader can draw ({type(error).__name__})") from None

@@ -7,12 +7,13 @@ Only the fields the reader uses are read; nothing is stringified whole, so a hos
 from __future__ import annotations
 
 import html
+import os
 import re
 from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from reader.core.dates import date_from_file_name, date_from_path, local_zone, parse_date
+from reader.core.dates import as_local, date_from_file_name, date_from_path, parse_date
 from reader.core.model import Article, DateSource
 from reader.core.sanitize import clean_line
 
@@ -157,7 +158,9 @@ def build_article(
     path = PurePosixPath(rel_path)
     title = scalar_text(meta.get("title")) or first_heading(body, is_html)
     if not title:
-        title = clean_line(path.stem, MAX_TITLE) or clean_line(path.name, MAX_TITLE) or "untitled"
+        # A name that is not UTF-8 holds lone surrogates: shown with replacement characters.
+        stem = os.fsencode(path.stem).decode("utf-8", "replace")
+        title = clean_line(stem, MAX_TITLE) or "untitled"
 
     moment, source = None, DateSource.FRONT_MATTER
     raw_date = _first(meta, DATE_KEYS)
@@ -172,7 +175,7 @@ def build_article(
         if moment is None:
             moment, source = date_from_path(str(path.parent)), DateSource.PATH
     if moment is None:
-        moment, source = datetime.fromtimestamp(mtime, local_zone()), DateSource.MODIFIED
+        moment, source = as_local(datetime.fromtimestamp(mtime)), DateSource.MODIFIED
 
     categories = categories_of(_first(meta, ("categories", "category")))
     if not categories:

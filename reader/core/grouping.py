@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from reader.core.dates import local_zone
+from reader.core.dates import as_local
 from reader.core.model import Article
 
 
@@ -52,7 +52,7 @@ def by_date(articles: list[Article]) -> list[Group]:
         if article.date is None:
             key, label = UNDATED, "No date"
         else:
-            moment = article.date.astimezone(local_zone())
+            moment = as_local(article.date)
             key = moment.strftime("%Y-%m")
             label = moment.strftime("%Y-%m  %B")
         group = months.get(key)
@@ -133,10 +133,11 @@ def by_tag(articles: list[Article]) -> list[Group]:
     for article in articles:
         if not article.tags:
             loose.append(article.id)
-        for tag in article.tags:
-            group = tags.get(tag.casefold())
+        for tag in dict.fromkeys(t.casefold() for t in article.tags):
+            group = tags.get(tag)
             if group is None:
-                group = tags[tag.casefold()] = Group(f"tag:{tag.casefold()}", tag)
+                label = next(t for t in article.tags if t.casefold() == tag)
+                group = tags[tag] = Group(f"tag:{tag}", label)
             group.articles.append(article.id)
     groups = sorted(tags.values(), key=lambda g: (-len(g.articles), g.label.casefold()))
     if loose:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat as stat_module
 import sys
 import time
 from collections import deque
@@ -30,7 +31,7 @@ from reader.core.sanitize import clean_line
 from reader.core.search import Hit, Query, snippet, sql_conditions
 from reader.core.searchtext import normalise
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: Below this many files to read, parsing in other processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 BATCH = 256
@@ -72,6 +73,8 @@ CREATE INDEX articles_by_stamp ON articles (stamp DESC, id);
 -- The text apart from the metadata: listing and title searches read small rows, and a
 -- search that has to read every text reads this table front to back.
 CREATE TABLE texts (id BLOB PRIMARY KEY, body TEXT NOT NULL);
+-- Folders that could not be listed, links that lead nowhere: found by the last full scan.
+CREATE TABLE scan_problems (path TEXT NOT NULL, reason TEXT NOT NULL);
 """
 
 
@@ -89,7 +92,7 @@ class Entry:
 
 
 def index_file(file: ArticleFile) -> Entry:
-    """Read and extract one file for the index. Never raises for a bad file."""
+    """Read and extract one file for the index; what goes wrong becomes its problem."""
     try:
         source = read_source(file.path)
         article = build_article(file.id, source.meta, source.body, is_html=source.is_html,
@@ -99,6 +102,8 @@ def index_file(file: ArticleFile) -> Entry:
         return Entry(file, problem=clean_line(str(error), 300))
     except RecursionError:
         return Entry(file, problem="nested too deeply")
+    except Exception as error:  # a bug on one odd file must not stop the other 100,000
+        return Entry(file, problem=f"could not be read ({type(error).__name__})")
     fields = " ".join([article.title, *(" ".join(p) for p in article.categories),
                        *article.tags, article.author])
     return Entry(file, article, body=normalise(extracted.text), fields=normalise(fields),
@@ -302,7 +307,10 @@ class ArchiveIndex:
                 on_batch(entries)
             if on_progress is not None:
                 on_progress(Progress(done, len(stale), started))
-        self._scan_problems = scan_problems
+        with _transaction(self.db):
+            self.db.execute("DELETE FROM scan_problems")
+            self.db.executemany("INSERT INTO scan_problems VALUES (?, ?)",
+                                [(p.path, p.reason) for p in scan_problems])
         changes.problems = len(self.problems())
         changes.seconds = time.monotonic() - started
         return changes
@@ -315,7 +323,10 @@ class ArchiveIndex:
             path = self.root / file_id
             try:
                 info = path.stat()
+                regular = stat_module.S_ISREG(info.st_mode)  # not a FIFO that would block
             except OSError:
+                regular = False
+            if not regular:
                 if self.db.execute("SELECT 1 FROM files WHERE id = ?",
                                    (_key(file_id),)).fetchone():
                     changes.removed.append(file_id)
@@ -430,7 +441,8 @@ class ArchiveIndex:
         rows = self.db.execute("SELECT id, problem FROM files WHERE problem IS NOT NULL "
                                "ORDER BY id")
         found = [Problem(display_path(_id(row[0])), row[1]) for row in rows]
-        return found + list(getattr(self, "_scan_problems", []))
+        return found + [Problem(*row) for row in self.db.execute(
+            "SELECT path, reason FROM scan_problems")]
 
     def images(self, article_id: str) -> list[tuple[str, str, str]]:
         row = self.db.execute("SELECT images FROM articles WHERE id = ?",

@@ -133,11 +133,3 @@ class Document:
             for index, block in enumerate(self.blocks)
             if block.kind is BlockKind.HEADING and block.text.strip()
         ]
-
-
-@dataclass(slots=True)
-class RenderedArticle:
-    """An article ready for the screen: its metadata, header lines and document."""
-
-    article: Article
-    document: Document

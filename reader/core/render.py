@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reader.core.archive import LoadError, read_source
 from reader.core.convert import strip_tags
-from reader.core.dates import local_zone
+from reader.core.dates import as_local
 from reader.core.document import build_document
 from reader.core.model import Article, Block, BlockKind, DateSource, Document, Span
 from reader.core.sanitize import clean_line, clean_text
@@ -16,7 +16,7 @@ def format_date(article: Article) -> str:
     """The article's date as the reader shows it, in the local time zone."""
     if article.date is None:
         return "no date"
-    moment = article.date.astimezone(local_zone())
+    moment = as_local(article.date)
     text = moment.strftime("%Y-%m-%d %H:%M") if (moment.hour, moment.minute) != (0, 0) else (
         moment.strftime("%Y-%m-%d")
     )

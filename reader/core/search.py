@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from reader.core.dates import local_zone
+from reader.core.dates import as_local
 from reader.core.model import Article, Document
 from reader.core.searchtext import normalise
 
@@ -50,7 +50,7 @@ def _date_bound(value: str, name: str) -> float:
     """
     for pattern in ("%Y-%m-%d", "%Y-%m", "%Y"):
         try:
-            return datetime.strptime(value, pattern).replace(tzinfo=local_zone()).timestamp()
+            return as_local(datetime.strptime(value, pattern)).timestamp()
         except ValueError:
             continue
     raise QueryError(f"{name}: wants a date such as 2022-05 or 2022-06-01, not {value!r}")
@@ -76,6 +76,8 @@ def parse_query(text: str) -> Query:
                 )
         if name is not None:
             name = name.lower()
+            if negate:
+                raise QueryError(f"-{name}: filters cannot be negated; use -word for words")
             if not value:
                 raise QueryError(f"{name}: needs a value")
             if name in ("after", "before"):

@@ -25,10 +25,13 @@ def unwrap_proxy(url: str) -> tuple[str, str]:
 def resolve(url: str, base: str) -> str:
     """Resolve a relative address against the article's own address, when it has one."""
     url = url.strip()
-    if not url or urlsplit(url).scheme:
+    try:
+        if not url or urlsplit(url).scheme:
+            return url
+        if base and urlsplit(base).scheme in {"http", "https"}:
+            return urljoin(base, url)
+    except ValueError:  # a malformed address (`http://[oops/`): left as it is, refused later
         return url
-    if base and urlsplit(base).scheme in {"http", "https"}:
-        return urljoin(base, url)
     return url
 
 
@@ -45,12 +48,17 @@ def refusal(url: str) -> str | None:
     if _UNSAFE_CHARS.search(url) or _UNSAFE_DECODED.search(unquote(url)):
         return "contains spaces or control characters"
     decoded = unquote(url)
-    for candidate in (url, decoded):
-        scheme = urlsplit(candidate).scheme.lower()
-        if not scheme:
-            return "relative address with no page to resolve it against"
-        if scheme not in {"http", "https"}:
-            return f"{scheme}: addresses are not opened"
-    if not urlsplit(url).netloc:
-        return "no host"
+    try:
+        for candidate in (url, decoded):
+            scheme = urlsplit(candidate).scheme.lower()
+            if not scheme:
+                return "relative address with no page to resolve it against"
+            if scheme not in {"http", "https"}:
+                return f"{scheme}: addresses are not opened"
+        parts = urlsplit(url)
+        if not parts.netloc or not parts.hostname:
+            return "no host"
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "malformed address"
     return None

@@ -19,7 +19,7 @@ from textual.widgets import Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.commands import ArchiveCommands
-from reader.core.archive import ARTICLE_SUFFIXES, Archive, sort_key
+from reader.core.archive import ARTICLE_SUFFIXES, SKIPPED_FOLDERS, Archive, sort_key
 from reader.core.grouping import Group, Grouping, by_date_first_page, group_articles
 from reader.core.index import ArchiveIndex, Changes, Progress
 from reader.core.model import Article, Document, Problem
@@ -86,6 +86,8 @@ class MainScreen(Screen[None]):
         self._stop_watching = threading.Event()
         self._first_article_shown = threading.Event()
         self.search_text = ""  # the last archive search, offered again by /
+        self._generation = 0  # counts snapshots, so that stale groupings are dropped
+        self._pending_reveal: str | None = None  # a group to choose once regrouped
         self._opening = False  # an article is being converted for the main pane
         self.find_words: list[str] = []  # what find (or the search that opened it) looks for
         self._jump_to_match = False
@@ -175,17 +177,18 @@ class MainScreen(Screen[None]):
                 articles[found.id] = found
         groups = by_date_first_page(newest, index.month_counts())
         self.app.call_from_thread(self._apply_snapshot, articles, newest, groups, [],
-                                  len(newest), False)
+                                  len(newest), False, Grouping.DATE)
         self._first_article_shown.wait(timeout=3.0)
 
     def _publish(self, index: ArchiveIndex, finished: bool) -> None:
         """Send the index's articles to the screen (from a worker thread)."""
         ordered = index.articles()
         articles = {article.id: article for article in ordered}
-        groups = group_articles(ordered, self.grouping)
+        grouping = self.grouping
+        groups = group_articles(ordered, grouping)
         problems = index.problems()
         self.app.call_from_thread(self._apply_snapshot, articles, ordered, groups, problems,
-                                  len(ordered), finished)
+                                  len(ordered), finished, grouping)
 
     def _publish_changes(self, index: ArchiveIndex, changes: Changes) -> None:
         """Apply a few changed files to the articles on screen (from the watcher thread):
@@ -200,9 +203,10 @@ class MainScreen(Screen[None]):
             else:
                 articles[article_id] = article
         ordered = sorted(articles.values(), key=sort_key)
-        groups = group_articles(ordered, self.grouping)
+        grouping = self.grouping
+        groups = group_articles(ordered, grouping)
         self.app.call_from_thread(self._apply_snapshot, articles, ordered, groups,
-                                  index.problems(), len(ordered), True)
+                                  index.problems(), len(ordered), True, grouping)
 
     def _show_progress(self, progress: Progress) -> None:
         bar = self.query_one("#progress", ProgressBar)
@@ -270,10 +274,15 @@ class MainScreen(Screen[None]):
                     self._publish_changes(index, changes)
                     if self.shown in changes.changed:
                         self.app.call_from_thread(self._reopen_shown)
-        except sqlite3.OperationalError:
-            pass  # busy: the next start refreshes anyway
+        except sqlite3.OperationalError as error:
+            self.app.call_from_thread(
+                self.notify, f"Stopped following the archive's changes: {error}",
+                markup=False, severity="warning")
         except sqlite3.DatabaseError:
             index.rebuild()
+            self.app.call_from_thread(
+                self.notify, "The index was damaged and is rebuilt when the archive is opened "
+                "again; search finds nothing until then.", markup=False, severity="error")
         finally:
             index.close()
 
@@ -284,13 +293,17 @@ class MainScreen(Screen[None]):
 
     def _apply_snapshot(self, articles: dict[str, Article], ordered: list[Article],
                         groups: list[Group], problems: list[Problem], done: int,
-                        finished: bool) -> None:
+                        finished: bool, grouping: Grouping) -> None:
         self.articles, self.ordered = articles, ordered
         self.archive.articles, self.archive.problems = articles, problems
         self.in_progress = not finished
+        self._generation += 1
         sidebar = self.query_one(Sidebar)
         sidebar.empty_text = "Loading…" if not finished else "No articles in this archive."
-        sidebar.show_groups(groups, articles, self.grouping)
+        if grouping is self.grouping:
+            sidebar.show_groups(groups, articles, grouping)
+        else:
+            self._regroup(self.grouping)  # the user switched while these were being built
         if self.shown is None and not self._opening:
             self._open_first()
         self._update_status()
@@ -470,15 +483,20 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="group", exit_on_error=False)
     def _regroup(self, grouping: Grouping) -> None:
-        ordered = self.ordered
+        generation, ordered = self._generation, self.ordered
         groups = group_articles(ordered, grouping)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply_groups, groups, grouping)
+            self.app.call_from_thread(self._apply_groups, groups, grouping, generation)
 
-    def _apply_groups(self, groups: list[Group], grouping: Grouping) -> None:
+    def _apply_groups(self, groups: list[Group], grouping: Grouping, generation: int) -> None:
+        if generation != self._generation or grouping is not self.grouping:
+            return  # newer articles or another grouping arrived meanwhile
         sidebar = self.query_one(Sidebar)
         sidebar.show_groups(groups, self.articles, grouping)
-        if sidebar.current:
+        if self._pending_reveal is not None:
+            self._select_group(self._pending_reveal)
+            self._pending_reveal = None
+        elif sidebar.current:
             sidebar.reveal(sidebar.current)
 
     def action_toggle_sidebar(self) -> None:
@@ -516,22 +534,20 @@ class MainScreen(Screen[None]):
 
     def reveal_group(self, grouping: Grouping, key: str) -> None:
         """Show the sidebar grouped by `grouping` with the group `key` open and chosen."""
-        self.grouping = grouping
+        if grouping is self.grouping:
+            self._select_group(key)
+        else:
+            self._pending_reveal = key
+            self.grouping = grouping
+
+    def _select_group(self, key: str) -> None:
         sidebar = self.query_one(Sidebar)
-
-        def open_group() -> None:
-            sidebar.expanded.add(key)
-            for group in sidebar.groups:
-                for node in group.walk():
-                    if node.key == key:
-                        sidebar.show_groups(sidebar.groups, self.articles, grouping)
-                        for index, row in enumerate(sidebar.rows):
-                            if row.group is not None and row.group.key == key:
-                                sidebar.cursor = index
-                        sidebar.focus()
-                        return
-
-        self.set_timer(0.3, open_group)
+        sidebar.open_group(key)
+        for index, row in enumerate(sidebar.rows):
+            if row.group is not None and row.group.key == key:
+                sidebar.cursor = index
+                break
+        sidebar.focus()
 
     def help_sections(self) -> list[tuple[str, list]]:
         return [
@@ -557,7 +573,7 @@ class _ArticleFilter:
             parts = Path(path).relative_to(self.root).parts
         except ValueError:
             return False
-        if any(part.startswith(".") or part == "node_modules" for part in parts):
+        if any(part.startswith(".") or part in SKIPPED_FOLDERS for part in parts):
             return False
         suffix = Path(path).suffix.lower()
         return suffix in ARTICLE_SUFFIXES or not suffix

@@ -77,6 +77,12 @@ class PreviewScreen(ModalScreen[None]):
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._draw, path)
 
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.state is WorkerState.ERROR:
+            self._failed(f"could not fetch it ({type(event.worker.error).__name__})")
+
     def _failed(self, reason: str) -> None:
         self.query_one("#preview-image", Static).update(
             Text(f"No preview: {reason}", style="bold red"))

@@ -70,6 +70,14 @@ class SearchScreen(ModalScreen[Chosen | None]):
         if self._index is not None:
             self._index.interrupt()
             self.workers.cancel_group(self, "search")
+            self._index.close()
+            self._index = None
+
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.state is WorkerState.ERROR:
+            self._failed(f"Search failed: {type(event.worker.error).__name__}")
 
     @on(Input.Changed, "#search-input")
     def _typed(self, event: Input.Changed) -> None:

@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.core.dates import local_zone
+from reader.core.dates import as_local
 from reader.core.grouping import Group, Grouping
 from reader.core.linebreak import cell_width, truncate
 from reader.core.model import Article
@@ -106,6 +106,21 @@ class Sidebar(ScrollView, can_focus=True):
                         break
                 return
         self.refresh()
+
+    def open_group(self, key: str) -> None:
+        """Open the group `key` and every group above it."""
+
+        def path(groups: list[Group]) -> list[Group]:
+            for group in groups:
+                if group.key == key:
+                    return [group]
+                below = path(group.children)
+                if below:
+                    return [group, *below]
+            return []
+
+        self.expanded.update(group.key for group in path(self.groups))
+        self._rebuild()
 
     def _path_to(self, group: Group, article_id: str) -> list[Group]:
         if article_id in group.articles:
@@ -207,7 +222,7 @@ class Sidebar(ScrollView, can_focus=True):
     def _short_date(self, article: Article) -> str:
         if article.date is None:
             return "     "
-        moment = article.date.astimezone(local_zone())
+        moment = as_local(article.date)
         if self.grouping is Grouping.DATE:
             return moment.strftime("%d %a")
         return moment.strftime("%Y-%m-%d")

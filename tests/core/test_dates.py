@@ -45,3 +45,24 @@ def test_path_dates() -> None:
     assert date_from_path("2014/12/12/1.0-Timeline") == datetime(2014, 12, 12, tzinfo=UTC)
     assert date_from_path("inside-rust/2026/08/10/x") == datetime(2026, 8, 10, tzinfo=UTC)
     assert date_from_path("posts/2021/x") is None
+
+
+def test_summer_time_is_the_zone_of_that_day(monkeypatch) -> None:
+    import time
+
+    from reader.core.grouping import by_date
+    from reader.core.model import Article, DateSource
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        summer = parse_date("2023-07-01 00:30:00")
+        assert summer is not None and summer.utcoffset() == timedelta(hours=2)
+        winter = parse_date("2023-01-01 00:30:00")
+        assert winter is not None and winter.utcoffset() == timedelta(hours=1)
+        moment = parse_date("2023-07-01T00:30:00+02:00")
+        groups = by_date([Article("a", "a", moment, DateSource.FRONT_MATTER)])
+        assert groups[0].key == "date:2023-07"
+    finally:
+        monkeypatch.setenv("TZ", "UTC")
+        time.tzset()

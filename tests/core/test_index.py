@@ -176,3 +176,31 @@ def test_parallel_and_serial_agree(tmp_path: Path) -> None:
     parallel = ArchiveIndex(root, tmp_path / "parallel.sqlite3")
     parallel.refresh(parallel=True)
     assert [a.id for a in serial.articles()] == [a.id for a in parallel.articles()]
+
+
+def test_odd_files_never_stop_a_refresh(tmp_path: Path) -> None:
+    root = write_files(tmp_path / "a", {
+        "ok.md": POST.format(title="好", day=1),
+        "bad-link.md": "[x](http://[oops/) and no title",
+    })
+    with open(os.fsencode(root) + b"/\xff\xfe.md", "wb") as handle:
+        handle.write(b"hello body text without a title")
+    index = ArchiveIndex(root)
+    index.refresh()
+    titles = sorted(a.title for a in index.articles())
+    assert "\ufffd\ufffd" in titles and "好" in titles
+    os.mkfifo(root / "pipe.md")
+    changes = index.refresh_paths(["pipe.md"])  # must not block on the FIFO
+    assert not changes.any
+
+
+def test_scan_problems_outlive_a_watcher_refresh(tmp_path: Path) -> None:
+    root = make_archive(tmp_path / "a")
+    os.symlink(root / "nowhere.md", root / "dangling.md")
+    index = ArchiveIndex(root)
+    index.refresh()
+    assert [p.path for p in index.problems()] == ["dangling.md"]
+    again = ArchiveIndex(root)  # the watcher's own connection
+    (root / "posts" / "9.md").write_text(POST.format(title="九", day=9), encoding="utf-8")
+    again.refresh_paths(["posts/9.md"])
+    assert [p.path for p in again.problems()] == ["dangling.md"]

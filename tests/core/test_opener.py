@@ -220,3 +220,17 @@ def test_which_terminals_are_asked_about_graphics(env: dict, expected: bool) -> 
     from reader.app import graphics_terminal
 
     assert graphics_terminal(env) is expected
+
+
+@pytest.mark.parametrize("url", ["http://[oops/", "http://example.com:abc/x.png", "http://"])
+def test_malformed_addresses_are_refused_not_raised(url: str) -> None:
+    assert refusal(url) is not None
+    assert resolve(url, "https://example.org/") == url
+
+
+def test_malformed_cover_does_not_break_the_picker() -> None:
+    document = build_document("[x](http://[oops/)", False)
+    article = _article({"cover": "http://[x/a.jpg"})
+    targets = image_targets(document, article)
+    assert targets and not targets[-1].openable
+    assert not link_targets(document)[0].openable

@@ -165,3 +165,11 @@ def test_hostile_html_is_bounded(bad: str) -> None:
     document = build_document(bad, is_html=True)
     assert time.monotonic() - start < 10
     assert document is not None
+
+
+def test_list_item_without_paragraph_does_not_lend_its_bullet() -> None:
+    document = build_document("- ```\n  code\n  ```\n\nAfter the list.\n\n1. # Head\n\nEnd.", False)
+    after = next(b for b in document.blocks if b.text == "After the list.")
+    assert after.prefix == "" and after.indent == 0
+    end = next(b for b in document.blocks if b.text == "End.")
+    assert end.prefix == "" and end.indent == 0

@@ -163,3 +163,8 @@ def test_empty_query_finds_nothing(tmp_path: Path) -> None:
     index = ArchiveIndex(root)
     index.refresh()
     assert index.search(parse_query("   ")) == []
+
+
+def test_negated_filters_are_refused() -> None:
+    with pytest.raises(QueryError, match="cannot be negated"):
+        parse_query("-tag:rust")

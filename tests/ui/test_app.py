@@ -226,3 +226,22 @@ async def test_archive_never_written(archive: Path) -> None:
             await wait_for(pilot, lambda a=article: view.article_id == a.id and view.lines)
         await pilot.press("c", "t", "d", "question_mark", "escape", "exclamation_mark", "escape")
     assert digest() == before
+
+
+async def test_palette_shows_odd_file_names_as_text(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    (root / "news" / "a[").mkdir(parents=True)  # the id reads news/a[/b].md: markup-like
+    (root / "news" / "a[" / "b].md").write_text("---\ntitle: hello markup\n---\nbody",
+                                              encoding="utf-8")
+    (root / "news" / "[@click=app.quit]y[").mkdir()
+    (root / "news" / "[@click=app.quit]y[" / "].md").write_text("---\ntitle: hello click\n---\nx",
+                                                           encoding="utf-8")
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+p", *"hello")
+        await pilot.pause(0.8)
+        assert app.is_running
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.is_running

@@ -31,12 +31,13 @@ from reader.core.sanitize import clean_line
 from reader.core.search import Hit, Query, snippet, sql_conditions
 from reader.core.searchtext import normalise
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 #: Below this many files to read, parsing in other processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 BATCH = 256
-#: Searches look among this many of the newest articles before reading every text.
-WINDOW = 3000
+#: Searches look among this many of the newest articles (a common word fills the page
+#: there in a few milliseconds) before asking the character index.
+WINDOW = 400
 #: How long to wait for another process (a second reader on the same archive) to finish writing.
 BUSY_SECONDS = 30.0
 
@@ -72,7 +73,18 @@ CREATE TABLE articles (
 CREATE INDEX articles_by_stamp ON articles (stamp DESC, id);
 -- The text apart from the metadata: listing and title searches read small rows, and a
 -- search that has to read every text reads this table front to back.
-CREATE TABLE texts (id BLOB PRIMARY KEY, body TEXT NOT NULL);
+-- AUTOINCREMENT: a row number is never given twice, so the character index, which keeps
+-- row numbers, can never point a stale entry at a newer text.
+CREATE TABLE texts (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT, id BLOB UNIQUE NOT NULL, body TEXT NOT NULL
+);
+-- Every character of each article's fields and text as a token, with positions: a phrase of
+-- characters is a substring, so one index answers Chinese words of any length and Latin
+-- substrings alike. Contentless: the text is in `texts`.
+CREATE VIRTUAL TABLE chars USING fts5(
+    t, content='', detail='full',
+    tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'"
+);
 -- Folders that could not be listed, links that lead nowhere: found by the last full scan.
 CREATE TABLE scan_problems (path TEXT NOT NULL, reason TEXT NOT NULL);
 """
@@ -87,6 +99,7 @@ class Entry:
     problem: str = ""
     body: str = ""  # the searchable text of the body, normalised
     fields: str = ""  # title, categories, tags and author, normalised
+    chars: str = ""  # fields and body as the character index takes them
     images: list = field(default_factory=list)
     links: list = field(default_factory=list)
 
@@ -106,8 +119,18 @@ def index_file(file: ArticleFile) -> Entry:
         return Entry(file, problem=f"could not be read ({type(error).__name__})")
     fields = " ".join([article.title, *(" ".join(p) for p in article.categories),
                        *article.tags, article.author])
-    return Entry(file, article, body=normalise(extracted.text), fields=normalise(fields),
+    body, folded = normalise(extracted.text), normalise(fields)
+    return Entry(file, article, body=body, fields=folded, chars=character_document(folded, body),
                  images=extracted.images, links=extracted.links)
+
+
+#: Between fields and body in the character index, so that no phrase spans the two.
+FIELD_BREAK = "\ue100"
+
+
+def character_document(fields: str, body: str) -> str:
+    """Fields and body with a space after every character: each character is a token."""
+    return " ".join(f"{fields}{FIELD_BREAK}{body}")
 
 
 def _index_files(files: list[ArticleFile]) -> list[Entry]:
@@ -381,11 +404,30 @@ class ArchiveIndex:
 
     def _delete(self, ids: list[str]) -> None:
         with _transaction(self.db):
+            self._forget_texts([_key(i) for i in ids])
             self.db.executemany("DELETE FROM files WHERE id = ?", [(_key(i),) for i in ids])
-            self.db.executemany("DELETE FROM texts WHERE id = ?", [(_key(i),) for i in ids])
+
+    def _forget_texts(self, keys: list[bytes]) -> None:
+        """Take articles' texts out of `texts` and the character index.
+
+        A contentless index forgets a row only when told what it held, so the old fields
+        and text are read back first.
+        """
+        for key in keys:
+            old = self.db.execute(
+                "SELECT t.rowid, a.fields, t.body FROM texts t LEFT JOIN articles a USING (id) "
+                "WHERE t.id = ?", (key,)).fetchone()
+            if old is None:
+                continue
+            if old[1] is not None:
+                self.db.execute("INSERT INTO chars (chars, rowid, t) VALUES ('delete', ?, ?)",
+                                (old[0], character_document(old[1], old[2])))
+            self.db.execute("DELETE FROM texts WHERE rowid = ?", (old[0],))
 
     def _store(self, entries: list[Entry]) -> None:
         with _transaction(self.db):
+            # First, while the old article rows still say what the index holds for them.
+            self._forget_texts([_key(e.file.id) for e in entries])
             self.db.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
                 [(_key(e.file.id), e.file.size, e.file.mtime, e.problem or None)
@@ -393,9 +435,12 @@ class ArchiveIndex:
             )
             gone = [(_key(e.file.id),) for e in entries if e.article is None]
             self.db.executemany("DELETE FROM articles WHERE id = ?", gone)
-            self.db.executemany("DELETE FROM texts WHERE id = ?", gone)
-            self.db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?)",
-                                [(_key(e.file.id), e.body) for e in entries if e.article])
+            for entry in entries:
+                if entry.article is not None:
+                    cursor = self.db.execute("INSERT INTO texts (id, body) VALUES (?, ?)",
+                                             (_key(entry.file.id), entry.body))
+                    self.db.execute("INSERT INTO chars (rowid, t) VALUES (?, ?)",
+                                    (cursor.lastrowid, entry.chars))
             self.db.executemany(
                 "INSERT OR REPLACE INTO articles VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -458,8 +503,9 @@ class ArchiveIndex:
         """The first `limit` articles matching `query`: title matches first, then newest.
 
         Title matches read only the small metadata rows. The rest are looked for among the
-        newest `WINDOW` articles first, so a common word answers at once; only when those do
-        not fill the page is every text read, front to back, and the matches sorted.
+        newest `WINDOW` articles first, so a common word answers at once; when those do not
+        fill the page, the character index finds the older articles that hold every word
+        (each checked again with `instr`, so the answer stays exact).
         """
         if query.empty:
             return []
@@ -482,9 +528,21 @@ class ArchiveIndex:
                 f"{window} WHERE {clause} AND NOT ({title_clause}) {order} LIMIT ?",
                 [*args, *words, wanted]).fetchall()
             rows += recent
-            if len(recent) < wanted and self.count() > WINDOW:
-                rows += self._search_older(clause, title_clause, [*args, *words],
-                                           wanted - len(recent), select, order)
+            more = self.db.execute("SELECT 1 FROM articles LIMIT 1 OFFSET ?",
+                                   (WINDOW,)).fetchone()
+            if len(recent) < wanted and more is not None:
+                older_args = [*args, *words]
+                phrases = character_query(words)
+                if phrases is not None:
+                    rows += self.db.execute(
+                        f"{select} JOIN chars ON chars.rowid = t.rowid WHERE chars MATCH ? "
+                        f"AND {clause} AND NOT ({title_clause}) AND a.id NOT IN "
+                        f"(SELECT id FROM articles ORDER BY stamp DESC NULLS LAST, id "
+                        f"LIMIT {WINDOW}) {order} LIMIT ?",
+                        [phrases, *older_args, wanted - len(recent)]).fetchall()
+                else:
+                    rows += self._search_older(clause, title_clause, older_args,
+                                               wanted - len(recent), select, order)
         return [
             Hit(row_to_article(row[:-1]), snippet(row[-1], words), number < len(titled))
             for number, row in enumerate(rows)
@@ -492,8 +550,8 @@ class ArchiveIndex:
 
     def _search_older(self, clause: str, title_clause: str, args: list, wanted: int,
                       select: str, order: str) -> list[tuple]:
-        """Matches beyond the newest `WINDOW`: one pass over every text in storage order
-        (reading 1 GB in date order instead would seek for every row), sorted here."""
+        """Matches beyond the newest `WINDOW` when the character index cannot help (a query
+        of filters and exclusions only): one pass in storage order, sorted here."""
         found = self.db.execute(
             f"SELECT a.id, a.stamp FROM texts t CROSS JOIN articles a ON a.id = t.id "
             f"WHERE {clause} AND NOT ({title_clause}) AND a.id NOT IN "
@@ -518,6 +576,21 @@ class ArchiveIndex:
             os.path.getsize(f"{self.path}{suffix}")
             for suffix in ("", "-wal") if os.path.exists(f"{self.path}{suffix}")
         )
+
+
+def character_query(words: list[str]) -> str | None:
+    """The words as an FTS5 query on the character index: each a phrase of its characters.
+
+    None when a word has no character the index holds (only spaces or controls): then the
+    caller reads the texts instead.
+    """
+    phrases = []
+    for word in words:
+        characters = [char for char in word if not char.isspace() and char.isprintable()]
+        if not characters:
+            return None
+        phrases.append('"' + " ".join(characters).replace('"', '""') + '"')
+    return " AND ".join(phrases) if phrases else None
 
 
 def _key(article_id: str) -> bytes:

@@ -204,3 +204,23 @@ def test_scan_problems_outlive_a_watcher_refresh(tmp_path: Path) -> None:
     (root / "posts" / "9.md").write_text(POST.format(title="九", day=9), encoding="utf-8")
     again.refresh_paths(["posts/9.md"])
     assert [p.path for p in again.problems()] == ["dangling.md"]
+
+
+def test_character_index_follows_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.core.search import parse_query
+
+    monkeypatch.setattr("reader.core.index.WINDOW", 0)  # always through the character index
+    root = make_archive(tmp_path / "a")
+    index = ArchiveIndex(root)
+    index.refresh()
+    assert [h.article.id for h in index.search(parse_query("振兴与抚顺 文章2"))] == ["posts/2.md"]
+    changed = root / "posts" / "2.md"
+    changed.write_text(POST.format(title="改过", day=2).replace("振兴与抚顺", "春风化雨"),
+                       encoding="utf-8")
+    bump(changed)
+    (root / "posts" / "3.md").unlink()
+    index.refresh()
+    assert [h.article.id for h in index.search(parse_query("春风化雨"))] == ["posts/2.md"]
+    assert {h.article.id for h in index.search(parse_query("振兴与抚顺"))} == {
+        "posts/1.md", "posts/4.md", "posts/5.md"}
+    index.db.execute("INSERT INTO chars (chars) VALUES ('integrity-check')")

@@ -31,7 +31,7 @@ from reader.core.sanitize import clean_line
 from reader.core.search import Hit, Query, snippet, sql_conditions
 from reader.core.searchtext import normalise
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 #: Below this many files to read, parsing in other processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 BATCH = 256
@@ -71,6 +71,8 @@ CREATE TABLE articles (
     nauthor TEXT NOT NULL
 );
 CREATE INDEX articles_by_stamp ON articles (stamp DESC, id);
+-- Covers a title search: a scan of titles reads this small index, not the wide rows.
+CREATE INDEX articles_titles ON articles (stamp DESC, id, ntitle);
 -- The text apart from the metadata: listing and title searches read small rows, and a
 -- search that has to read every text reads this table front to back.
 -- AUTOINCREMENT: a row number is never given twice, so the character index, which keeps
@@ -513,12 +515,15 @@ class ArchiveIndex:
         clause = " AND ".join(where) if where else "1"
         words = query.words
         title_clause = " AND ".join(["instr(a.ntitle, ?) > 0"] * len(words)) or "0"
+        titles_only = " AND ".join(["instr(ntitle, ?) > 0"] * len(words)) or "0"
         columns = ", ".join(f"a.{c.strip()}" for c in ARTICLE_COLUMNS.split(","))
         select = (f"SELECT {columns}, f.size, f.mtime, t.body FROM articles a "
                   "JOIN texts t USING (id) JOIN files f USING (id)")
         order = "ORDER BY a.stamp DESC NULLS LAST, a.id"
-        titled = self.db.execute(f"{select} WHERE {clause} AND {title_clause} {order} LIMIT ?",
-                                 [*args, *words, limit]).fetchall()
+        titled = self.db.execute(
+            f"{select} WHERE a.id IN (SELECT id FROM articles INDEXED BY articles_titles "
+            f"WHERE {titles_only}) AND {clause} {order} LIMIT ?",
+            [*words, *args, limit]).fetchall()
         rows = list(titled)
         if len(rows) < limit:
             wanted = limit - len(rows)

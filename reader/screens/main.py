@@ -254,11 +254,19 @@ class MainScreen(Screen[None]):
         """Apply files added, changed and deleted while the reader runs (watchfiles)."""
         import watchfiles
 
+        worker = get_current_worker()
         index = ArchiveIndex(self.root)
         try:
+            # Wakes at least twice a second, so that a cancelled worker (the app quitting)
+            # stops at once instead of holding the index until the next change.
             for batch in watchfiles.watch(self.root, stop_event=self._stop_watching,
                                           debounce=300, step=100, raise_interrupt=False,
+                                          rust_timeout=500, yield_on_timeout=True,
                                           watch_filter=_ArticleFilter(self.root)):
+                if worker.is_cancelled:
+                    break
+                if not batch:
+                    continue
                 ids = set()
                 whole_folders = False
                 for _change, path in batch:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from pathlib import Path
@@ -33,6 +34,19 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside the checkout")
     return SHARED
+
+
+def checksums(root: Path) -> dict[str, str]:
+    """A digest of every regular file under `root` (unreadable ones marked), to prove that
+    the reader never wrote to an archive."""
+    sums = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            try:
+                sums[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except PermissionError:
+                sums[str(path)] = "unreadable"
+    return sums
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> Path:

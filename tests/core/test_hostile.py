@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from pathlib import Path
 
@@ -16,22 +15,12 @@ from reader.core.render import render_article
 from reader.core.sanitize import is_clean
 from reader.core.search import parse_query
 from tests import hostile
+from tests.conftest import checksums
 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return hostile.write(tmp_path_factory.mktemp("hostile") / "archive")
-
-
-def checksums(root: Path) -> dict[str, str]:
-    sums = {}
-    for file in sorted(root.rglob("*")):
-        if file.is_file() and not file.is_symlink():
-            try:
-                sums[str(file)] = hashlib.sha256(file.read_bytes()).hexdigest()
-            except PermissionError:
-                sums[str(file)] = "unreadable"
-    return sums
 
 
 def assert_clean(text: str) -> None:

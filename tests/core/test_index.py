@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reader.core.index import SCHEMA_VERSION, ArchiveIndex
-from tests.conftest import write_files
+from tests.conftest import checksums, write_files
 
 POST = "---\ntitle: {title}\ndate: 2022-05-0{day}\ncategories: [新媒体, ZAKER, source]\n---\n" \
        "<p>正文：{title}，振兴与抚顺。</p>"
@@ -20,13 +19,6 @@ def make_archive(root: Path) -> Path:
     return write_files(root, {
         f"posts/{n}.md": POST.format(title=f"文章{n}", day=n) for n in range(1, 6)
     })
-
-
-def checksums(root: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 def bump(path: Path) -> None:

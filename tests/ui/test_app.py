@@ -13,6 +13,7 @@ from reader.screens.help import HelpScreen
 from reader.screens.problems import ProblemsScreen
 from reader.widgets.article_view import ArticleView
 from reader.widgets.sidebar import Sidebar
+from tests.conftest import checksums
 from tests.ui.helpers import article_text, stable_copy, wait_for, wait_loaded
 
 
@@ -208,15 +209,7 @@ async def test_empty_archive(tmp_path: Path) -> None:
 
 
 async def test_archive_never_written(archive: Path) -> None:
-    import hashlib
-
-    def digest() -> dict[str, str]:
-        return {
-            str(p.relative_to(archive)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(archive.rglob("*")) if p.is_file()
-        }
-
-    before = digest()
+    before = checksums(archive)
     app = make_app(archive)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_loaded(pilot)
@@ -225,7 +218,7 @@ async def test_archive_never_written(archive: Path) -> None:
             screen.open_article(article.id)
             await wait_for(pilot, lambda a=article: view.article_id == a.id and view.lines)
         await pilot.press("c", "t", "d", "question_mark", "escape", "exclamation_mark", "escape")
-    assert digest() == before
+    assert checksums(archive) == before
 
 
 async def test_palette_shows_odd_file_names_as_text(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from reader.screens.main import MainScreen
 from reader.widgets.article_view import ArticleView
 from reader.widgets.sidebar import Sidebar
 from tests import hostile
+from tests.conftest import checksums
 from tests.ui.helpers import wait_for, wait_loaded
 
 
@@ -21,19 +21,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return hostile.write(tmp_path_factory.mktemp("hostile-ui") / "archive")
 
 
-def _sums(root: Path) -> dict[str, str]:
-    out = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            try:
-                out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-            except PermissionError:
-                out[str(path)] = "unreadable"
-    return out
-
-
 async def test_visit_every_article_and_screen(archive: Path) -> None:
-    before = _sums(archive)
+    before = checksums(archive)
     app = make_app(archive)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_loaded(pilot, timeout=60)
@@ -59,4 +48,4 @@ async def test_visit_every_article_and_screen(archive: Path) -> None:
         assert app.is_running
         await pilot.press("escape", "f", *"pwned", "enter", "n", "N", "escape")
         assert app.is_running
-    assert _sums(archive) == before
+    assert checksums(archive) == before

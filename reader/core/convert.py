@@ -21,14 +21,14 @@ MAX_HTML_CHARS = 2_000_000
 MAX_MARKDOWN_CHARS = 6_000_000
 TIME_LIMIT = 3.0
 
-# Elements whose text a reader never shows. Removed before conversion; an unclosed one
-# runs to the end of the body, as a browser would treat it.
-_HIDDEN = re.compile(
-    r"<(script|style|noscript|template|svg|head|title|iframe|object)\b[^<>]{0,4000}>.*?"
-    r"(?:</\1\s*>|\Z)",
+#: Comments and the elements whose text a reader never shows. Removed before conversion
+#: and extraction; an unclosed one runs to the end of the body, as a browser would treat it.
+#: Attribute runs stop at the next `<`, so a flood of unclosed tags is scanned once.
+HIDDEN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template|svg|head|title|iframe|object)\b"
+    r"[^<>]{0,4000}>.*?(?:</\1\s*>|\Z)",
     re.IGNORECASE | re.DOTALL,
 )
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _TAG = re.compile(r"<[a-zA-Z/!?][^>]*>?")
 _BLOCK_TAG = re.compile(
     r"<(?:/?(?:p|div|li|h[1-6]|tr|blockquote|section|article)|br)\b[^>]*>", re.IGNORECASE
@@ -109,7 +109,7 @@ def _with_time_limit(limit: float):
 
 def strip_tags(markup: str) -> str:
     """Plain text of an HTML fragment: hidden elements dropped, tags removed, entities decoded."""
-    text = _HIDDEN.sub("", _COMMENT.sub("", markup))
+    text = HIDDEN.sub("", markup)
     text = _BLOCK_TAG.sub("\n\n", text)
     text = html.unescape(_TAG.sub("", text))
     text = re.sub(r"[ \t]+", " ", text)
@@ -127,7 +127,7 @@ def html_to_markdown(markup: str, time_limit: float = TIME_LIMIT) -> Converted:
     if len(markup) > MAX_HTML_CHARS:
         markup = markup[:MAX_HTML_CHARS]
         notes.append(f"The article was cut at {MAX_HTML_CHARS // 1_000_000} MB of HTML.")
-    markup = _HIDDEN.sub("", _COMMENT.sub("", markup))
+    markup = HIDDEN.sub("", markup)
     converter = _Converter()
     previous = sys.getprofile()
     sys.setprofile(_with_time_limit(time_limit))

@@ -6,7 +6,6 @@ headings, images become numbered placeholders, links keep their targets.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -16,11 +15,11 @@ from markdown_it.token import Token
 from rich.cells import cell_len
 
 from reader.core.convert import html_to_markdown
+from reader.core.extract import attributes as tag_attributes
 from reader.core.model import Block, BlockKind, Document, Image, Link, Span
 from reader.core.sanitize import EMPHASIS_MARK, STRONG_MARK, clean_text, keep_marks_clean
 from reader.core.urls import refusal, resolve, unwrap_proxy
 
-_ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _INLINE_TAG = re.compile(r"^<(/?)([a-zA-Z][\w-]*)([^>]*)>$")
 _MARKS = re.compile(f"([{STRONG_MARK}{EMPHASIS_MARK}])")
 SUBHEADING_LEVEL = 3
@@ -296,11 +295,10 @@ class _Builder:
         if name == "br":
             add("\n")
         elif name == "img":
-            attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
-                     for m in _ATTR.finditer(attributes)}
+            attrs = tag_attributes(attributes)
             src = attrs.get("data-original") or attrs.get("data-src") or attrs.get("src") or ""
             if src:
-                self._add_image(add, html.unescape(src), html.unescape(attrs.get("alt", "")))
+                self._add_image(add, src, attrs.get("alt", ""))
 
 
 def _next_text(children: list[Token], index: int) -> str:

@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from reader.core.convert import HIDDEN
 from reader.core.sanitize import clean_text
 from reader.core.urls import resolve, unwrap_proxy
 
@@ -27,12 +28,6 @@ _MD_LINK = re.compile(
     r"(?<!!)\[([^\[\]\n]{1,1000})\]\(\s*<?([^)\s>]{1,4000})>?(?:\s+\"[^\"\n]{0,1000}\")?\s*\)"
 )
 _MD_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|\*\*|__|`+|~~")
-_HIDDEN = re.compile(
-    r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template|svg|head|title|iframe|object)\b"
-    r"[^<>]{0,4000}>"
-    r".*?(?:</\1\s*>|\Z)",
-    re.IGNORECASE | re.DOTALL,
-)
 _ANY_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>?|<[!?/][^>]*>?")
 _BLOCK_TAGS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table blockquote section article header "
@@ -49,7 +44,7 @@ def _tag_gap(match: re.Match[str]) -> str:
 
 def html_text(markup: str) -> str:
     """The text of an HTML body, in one pass: hidden parts dropped, tags removed."""
-    return html.unescape(_ANY_TAG.sub(_tag_gap, _HIDDEN.sub("", markup)))
+    return html.unescape(_ANY_TAG.sub(_tag_gap, HIDDEN.sub("", markup)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +54,8 @@ class Extracted:
     links: list[tuple[str, str]]  # (address, text)
 
 
-def _attrs(source: str) -> dict[str, str]:
+def attributes(source: str) -> dict[str, str]:
+    """The attributes of a tag (the text after its name), lowercased names, unescaped."""
     return {
         m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
         for m in _ATTR.finditer(source)
@@ -86,12 +82,12 @@ def extract(body: str, is_html: bool, base_url: str = "") -> Extracted:
             seen_links.add(real)
             links.append((real, " ".join(clean_text(text).split())[:300]))
 
-    visible = _HIDDEN.sub("", body)
+    visible = HIDDEN.sub("", body)
     if not is_html:
         for match in _MD_IMAGE.finditer(visible):
             add_image(match.group(2), match.group(1))
     for match in _IMG.finditer(visible):
-        attrs = _attrs(match.group(1))
+        attrs = attributes(match.group(1))
         src = attrs.get("data-original") or attrs.get("data-src") or attrs.get("src") or ""
         if src:
             add_image(src, attrs.get("alt", ""))
@@ -101,7 +97,7 @@ def extract(body: str, is_html: bool, base_url: str = "") -> Extracted:
     opened: tuple[str, int] | None = None  # the href of the anchor open, where its text starts
     for match in _ANCHOR_TAG.finditer(visible):
         if match.group(1) is not None:
-            href = _attrs(match.group(1)).get("href")
+            href = attributes(match.group(1)).get("href")
             opened = (href, match.end()) if href else None
         elif opened is not None:
             add_link(opened[0], html_text(visible[opened[1] : match.start()][:4000]))

@@ -62,6 +62,7 @@ class SearchScreen(ModalScreen[Chosen | None]):
 
     def on_mount(self) -> None:
         self._index = ArchiveIndex(self.root)
+        self._prepare()
         self.query_one(Input).focus()
         if self.initial:
             self._schedule(self.initial)
@@ -104,6 +105,12 @@ class SearchScreen(ModalScreen[Chosen | None]):
             return
         status.update(Text("Searching…"))
         self._search(query, text)
+
+    @work(thread=True, group="prepare", exit_on_error=False)
+    def _prepare(self) -> None:
+        """Titles and the newest texts into memory while the user starts typing."""
+        if self._index is not None:
+            self._index.prepare_search()
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, query, text: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,56 @@ def test_empty_query_finds_nothing(tmp_path: Path) -> None:
 def test_negated_filters_are_refused() -> None:
     with pytest.raises(QueryError, match="cannot be negated"):
         parse_query("-tag:rust")
+
+
+def test_title_matches_page_through_filters(corpus, window: int) -> None:
+    """Title candidates go to SQLite a chunk at a time, newest first; a filter that drops
+    the newest of them must still give the newest that pass, as the oracle does."""
+    _, index, shown = corpus
+    counts = Counter(char for article, _ in shown.values() for char in set(article.title))
+    common = max((c for c in counts if "\u4e00" <= c <= "\u9fff"), key=counts.get)
+    titled = sorted((a for a, _ in shown.values() if common in a.title),
+                    key=lambda a: a.date, reverse=True)
+    middle = titled[len(titled) // 2].date.strftime("%Y-%m-%d")
+    newest = titled[0].title.replace(" ", "")[:3]  # a word of the newest such title, left out
+    for text in (f"{common} before:{middle}", f"{common} -{newest}"):
+        query = parse_query(text)
+        expected = sorted(
+            (article for article_id, (article, _) in shown.items()
+             if article_id in oracle(shown, text) and common in normalise(article.title)),
+            key=lambda a: (-a.date.timestamp(), a.id))
+        assert len(expected) >= 3, text
+        hits = index.search(query, limit=3)
+        assert [h.article.id for h in hits] == [a.id for a in expected[:3]], text
+        assert all(hit.in_title for hit in hits)
+
+
+def test_title_search_follows_changes_from_any_connection(tmp_path: Path) -> None:
+    root = tmp_path / "archive"
+    write_files(root, {"a.md": "---\ntitle: 旧标题\ndate: 2022-01-01\n---\n正文",
+                       "b.md": "---\ntitle: 别的\ndate: 2022-01-02\n---\n正文"})
+    index = ArchiveIndex(root, tmp_path / "index.sqlite3")
+    index.refresh(parallel=False)
+    assert [h.article.id for h in index.search(parse_query("旧标题"))] == ["a.md"]
+    # Changed through this connection.
+    write_files(root, {"a.md": "---\ntitle: 新标题\ndate: 2022-01-01\n---\n正文"})
+    index.refresh_paths(["a.md"])
+    assert index.search(parse_query("旧标题")) == []
+    assert [h.article.id for h in index.search(parse_query("新标题"))] == ["a.md"]
+    # Changed through another connection (the main screen's watcher, while searching).
+    other = ArchiveIndex(root, tmp_path / "index.sqlite3")
+    write_files(root, {"b.md": "---\ntitle: 又一个新标题\ndate: 2022-01-02\n---\n正文"})
+    other.refresh_paths(["b.md"])
+    assert [h.article.id for h in index.search(parse_query("新标题"))] == ["b.md", "a.md"]
+    other.close()
+    index.close()
+
+
+def test_long_words_use_their_rarest_run_of_characters() -> None:
+    from reader.core.index import character_query
+
+    common = {"中": 90, "国": 80, "经": 30, "济": 30, "的": 99, "发": 5, "展": 4}
+    assert character_query(["中国经济的发展"], common.get) == '"济 的 发 展"'
+    assert character_query(["中国经济"], common.get) == '"中 国 经 济"'
+    assert character_query(["5g 基站", 'say "hi"']) == '"5 g 基 站" AND "s a y """'
+    assert character_query(["   "]) is None

@@ -62,8 +62,12 @@ def attributes(source: str) -> dict[str, str]:
     }
 
 
-def extract(body: str, is_html: bool, base_url: str = "") -> Extracted:
-    """The text a reader sees (whitespace folded), and the images and links in order."""
+def extract(body: str, is_html: bool, base_url: str = "", clean: bool = True) -> Extracted:
+    """The text a reader sees (whitespace folded), and the images and links in order.
+
+    `clean=False` leaves the text raw (controls in, whitespace unfolded) for a caller that
+    passes it through `normalise`, which does both in its own pass.
+    """
     images: list[tuple[str, str, str]] = []
     links: list[tuple[str, str]] = []
     seen_images: set[str] = set()
@@ -109,4 +113,5 @@ def extract(body: str, is_html: bool, base_url: str = "") -> Extracted:
         text = _MD_IMAGE.sub(lambda m: m.group(1), visible)
         text = _MD_LINK.sub(lambda m: m.group(1), text)
         text = _MD_MARKS.sub("", _ANY_TAG.sub(_tag_gap, text) if "<" in text else text)
-    return Extracted(" ".join(clean_text(html.unescape(text)).split()), images, links)
+    text = html.unescape(text)
+    return Extracted(" ".join(clean_text(text).split()) if clean else text, images, links)

@@ -34,7 +34,7 @@ from reader.core.sanitize import clean_line
 from reader.core.search import Hit, Query, snippet, sql_conditions
 from reader.core.searchtext import normalise
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 #: Below this many files to read, parsing in other processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 BATCH = 256
@@ -86,9 +86,11 @@ CREATE TABLE texts (
 -- Every character of each article's fields and text as a token, with positions: a phrase of
 -- characters is a substring, so one index answers Chinese words of any length and Latin
 -- substrings alike. Contentless: the text is in `texts`.
+-- The ascii tokenizer, with every ASCII mark made part of a token, splits on spaces alone
+-- (and keeps every other character whole): what the character index needs, at less cost
+-- than unicode61.
 CREATE VIRTUAL TABLE chars USING fts5(
-    t, content='', detail='full',
-    tokenize="unicode61 remove_diacritics 0 categories 'L* N* Co M* P* S*'"
+    t, content='', detail='full', tokenize="ascii tokenchars '!""#$%&''()*+,-./:;<=>?@[\\]^_`{|}~'"
 );
 -- Folders that could not be listed, links that lead nowhere: found by the last full scan.
 CREATE TABLE scan_problems (path TEXT NOT NULL, reason TEXT NOT NULL);
@@ -104,7 +106,6 @@ class Entry:
     problem: str = ""
     body: str = ""  # the searchable text of the body, normalised
     fields: str = ""  # title, categories, tags and author, normalised
-    chars: str = ""  # fields and body as the character index takes them
     images: list = field(default_factory=list)
     links: list = field(default_factory=list)
 
@@ -115,7 +116,7 @@ def index_file(file: ArticleFile) -> Entry:
         source = read_source(file.path)
         article = build_article(file.id, source.meta, source.body, is_html=source.is_html,
                                 size=file.size, mtime=file.mtime, encoding=source.encoding)
-        extracted = extract(source.body, source.is_html, article.link)
+        extracted = extract(source.body, source.is_html, article.link, clean=False)
     except LoadError as error:
         return Entry(file, problem=clean_line(str(error), 300))
     except RecursionError:
@@ -125,7 +126,7 @@ def index_file(file: ArticleFile) -> Entry:
     fields = " ".join([article.title, *(" ".join(p) for p in article.categories),
                        *article.tags, article.author])
     body, folded = normalise(extracted.text), normalise(fields)
-    return Entry(file, article, body=body, fields=folded, chars=character_document(folded, body),
+    return Entry(file, article, body=body, fields=folded,
                  images=extracted.images, links=extracted.links)
 
 
@@ -134,8 +135,11 @@ FIELD_BREAK = "\ue100"
 
 
 def character_document(fields: str, body: str) -> str:
-    """Fields and body with a space after every character: each character is a token."""
-    return " ".join(f"{fields}{FIELD_BREAK}{body}")
+    """Fields and body with a space between any two characters: each character is a token.
+
+    (`str.replace` with an empty pattern does it in C, nine times faster than a join.)
+    """
+    return f"{fields}{FIELD_BREAK}{body}".replace("", " ")
 
 
 def _index_files(files: list[ArticleFile]) -> list[Entry]:
@@ -450,7 +454,8 @@ class ArchiveIndex:
                     cursor = self.db.execute("INSERT INTO texts (id, body) VALUES (?, ?)",
                                              (_key(entry.file.id), entry.body))
                     self.db.execute("INSERT INTO chars (rowid, t) VALUES (?, ?)",
-                                    (cursor.lastrowid, entry.chars))
+                                    (cursor.lastrowid,
+                                     character_document(entry.fields, entry.body)))
             self.db.executemany(
                 "INSERT OR REPLACE INTO articles VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

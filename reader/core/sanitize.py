@@ -12,9 +12,8 @@ import re
 
 # C0 controls except tab and newline, DEL, C1 controls, the bidi embeddings, overrides and
 # isolates, and the private-use characters the converter uses as its own emphasis marks.
-_FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069\ue000-\ue003\ufeff]"
-)
+FORBIDDEN_CLASS = "\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u202a-\u202e\u2066-\u2069\ue000-\ue003\ufeff"
+_FORBIDDEN = re.compile(f"[{FORBIDDEN_CLASS}]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _WHITESPACE_RUN = re.compile(r"\s+")
 

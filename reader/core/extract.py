@@ -28,7 +28,6 @@ _MD_LINK = re.compile(
     r"(?<!!)\[([^\[\]\n]{1,1000})\]\(\s*<?([^)\s>]{1,4000})>?(?:\s+\"[^\"\n]{0,1000}\")?\s*\)"
 )
 _MD_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|\*\*|__|`+|~~")
-_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>?|<[!?/][^>]*>?")
 _BLOCK_TAGS = frozenset(
     "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table blockquote section article header "
     "footer pre hr figure figcaption dd dt dl".split()
@@ -36,15 +35,27 @@ _BLOCK_TAGS = frozenset(
 _SPACE = re.compile(r"\s+")
 
 
-def _tag_gap(match: re.Match[str]) -> str:
-    """Block tags separate words; inline ones (`<strong>` inside a word) do not."""
-    name = match.group(2)
-    return " " if name is not None and name.lower() in _BLOCK_TAGS else ""
+# A block tag first (group 1), then any other tag, in one left-to-right pass, so that a
+# stray `<` before a block tag swallows it exactly as a browser-less scan would.
+_TAGS = re.compile(
+    rf"(</?(?:{'|'.join(sorted(_BLOCK_TAGS, key=len, reverse=True))})(?![\w-])[^>]*>?)"
+    r"|</?[a-zA-Z][\w-]*[^>]*>?|<[!?/][^>]*>?",
+    re.IGNORECASE,
+)
+
+
+def _gap(match: re.Match[str]) -> str:
+    return " " if match.group(1) else ""
+
+
+def _strip_tags(markup: str) -> str:
+    """Tags removed: block tags separate words, inline ones (`<strong>` inside a word) do not."""
+    return _TAGS.sub(_gap, markup)
 
 
 def html_text(markup: str) -> str:
     """The text of an HTML body, in one pass: hidden parts dropped, tags removed."""
-    return html.unescape(_ANY_TAG.sub(_tag_gap, HIDDEN.sub("", markup)))
+    return html.unescape(_strip_tags(HIDDEN.sub("", markup)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +119,10 @@ def extract(body: str, is_html: bool, base_url: str = "", clean: bool = True) ->
             opened = None
 
     if is_html:
-        text = _ANY_TAG.sub(_tag_gap, visible)
+        text = _strip_tags(visible)
     else:
         text = _MD_IMAGE.sub(lambda m: m.group(1), visible)
         text = _MD_LINK.sub(lambda m: m.group(1), text)
-        text = _MD_MARKS.sub("", _ANY_TAG.sub(_tag_gap, text) if "<" in text else text)
+        text = _MD_MARKS.sub("", _strip_tags(text) if "<" in text else text)
     text = html.unescape(text)
     return Extracted(" ".join(clean_text(text).split()) if clean else text, images, links)

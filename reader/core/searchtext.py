@@ -44,6 +44,11 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     )
 
 
+#: Full-width marks common in Chinese text, and what NFKC makes of each alone. Safe to
+#: replace one by one: none composes with a neighbour.
+_COMMON_WIDE = [(wide, unicodedata.normalize("NFKC", wide)) for wide in "，：；？！（）\u3000"]
+
+
 @lru_cache(maxsize=4096)
 def _nfkc_run(run: str) -> str:
     """A run's NFKC, forbidden characters dropped; cached, since most runs are one mark
@@ -65,5 +70,9 @@ def normalise(text: str) -> str:
     if combining.search(text):
         text = unicodedata.normalize("NFKC", clean_text(text))
     else:
+        # The marks Chinese text is full of first, a cheap pass each, so that the pass
+        # below calls back for the rare rest, not for every comma.
+        for wide, narrow in _COMMON_WIDE:
+            text = text.replace(wide, narrow)
         text = changing.sub(_nfkc, text)
     return " ".join(text.casefold().split())

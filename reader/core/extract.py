@@ -35,22 +35,17 @@ _BLOCK_TAGS = frozenset(
 _SPACE = re.compile(r"\s+")
 
 
-# A block tag first (group 1), then any other tag, in one left-to-right pass, so that a
-# stray `<` before a block tag swallows it exactly as a browser-less scan would.
-_TAGS = re.compile(
-    rf"(</?(?:{'|'.join(sorted(_BLOCK_TAGS, key=len, reverse=True))})(?![\w-])[^>]*>?)"
-    r"|</?[a-zA-Z][\w-]*[^>]*>?|<[!?/][^>]*>?",
-    re.IGNORECASE,
-)
+_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*>?|<[!?/][^>]*>?")
 
 
 def _gap(match: re.Match[str]) -> str:
-    return " " if match.group(1) else ""
+    """Block tags separate words; inline ones (`<strong>` inside a word) do not."""
+    name = match.group(2)
+    return " " if name is not None and name.lower() in _BLOCK_TAGS else ""
 
 
 def _strip_tags(markup: str) -> str:
-    """Tags removed: block tags separate words, inline ones (`<strong>` inside a word) do not."""
-    return _TAGS.sub(_gap, markup)
+    return _ANY_TAG.sub(_gap, markup)
 
 
 def html_text(markup: str) -> str:

@@ -106,8 +106,8 @@ class Entry:
     problem: str = ""
     body: str = ""  # the searchable text of the body, normalised
     fields: str = ""  # title, categories, tags and author, normalised
-    images: list = field(default_factory=list)
-    links: list = field(default_factory=list)
+    #: The `articles` row, made in the reading process: the writing one is the busier.
+    row: tuple = ()
 
 
 def index_file(file: ArticleFile) -> Entry:
@@ -127,7 +127,7 @@ def index_file(file: ArticleFile) -> Entry:
                        *article.tags, article.author])
     body, folded = normalise(extracted.text), normalise(fields)
     return Entry(file, article, body=body, fields=folded,
-                 images=extracted.images, links=extracted.links)
+                 row=_row(article, folded, extracted.images, extracted.links))
 
 
 #: Between fields and body in the character index, so that no phrase spans the two.
@@ -468,7 +468,7 @@ class ArchiveIndex:
             self.db.executemany(
                 "INSERT OR REPLACE INTO articles VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [_row(e) for e in entries if e.article is not None],
+                [e.row for e in entries if e.article is not None],
             )
 
     # -- asking ----------------------------------------------------------------------------
@@ -756,9 +756,7 @@ class _transaction:
         self.db.execute("COMMIT" if kind is None else "ROLLBACK")
 
 
-def _row(entry: Entry) -> tuple:
-    article = entry.article
-    assert article is not None
+def _row(article: Article, fields: str, images: list, links: list) -> tuple:
     return (
         _key(article.id),
         article.title,
@@ -772,9 +770,9 @@ def _row(entry: Entry) -> tuple:
         article.link,
         int(article.is_html),
         article.encoding,
-        json.dumps(entry.images, ensure_ascii=False),
-        json.dumps(entry.links, ensure_ascii=False),
-        entry.fields,
+        json.dumps(images, ensure_ascii=False),
+        json.dumps(links, ensure_ascii=False),
+        fields,
         normalise(article.title),
         "\x1f".join(normalise(name) for path in article.categories for name in path),
         "\x1f".join(normalise(tag) for tag in article.tags),

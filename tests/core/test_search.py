@@ -153,6 +153,20 @@ def test_fold_keeps_positions() -> None:
     assert highlights("滚石上山，滚石", ["滚石"]) == [(0, 2), (5, 7)]
 
 
+@pytest.mark.parametrize(("text", "query", "shown"), [
+    ("Die Straße ist lang", "strasse", ["Straße"]),
+    ("Die Straße, die STRASSE", "straße", ["Straße", "STRASSE"]),
+    ("ﬁle, then file", "file", ["ﬁle", "file"]),
+    ("中文 ß 和 ＡＢＣ１２３", "abc123", ["ＡＢＣ１２３"]),
+])
+def test_highlights_where_one_character_folds_to_two(text: str, query: str,
+                                                        shown: list[str]) -> None:
+    """Search matches `Straße` for `strasse` (its text is normalised); the highlight must
+    show it too, on the article's own characters."""
+    ranges = highlights(text, parse_query(query).words)
+    assert [text[start:end] for start, end in ranges] == shown
+
+
 def test_snippet_window() -> None:
     text = "开头" + "很长的文字" * 30 + "振兴" + "结尾"
     piece = snippet(text, ["振兴"], width=40)

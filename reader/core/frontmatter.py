@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import JSONHandler, YAMLHandler
 
+from reader.core.simpleyaml import load_simple
+
 #: Front matter larger than this is refused: no real post needs it, and it bounds the work.
 MAX_FRONT_MATTER = 256 * 1024
 
@@ -76,6 +78,9 @@ def _too_deep(source: str) -> bool:
 
 
 def _load_yaml(source: str) -> Any:
+    simple, value = load_simple(source)
+    if simple:
+        return value
     if _too_deep(source):
         raise FrontMatterError("bad YAML front matter: nested too deeply")
     try:

@@ -722,7 +722,10 @@ def character_query(words: list[str], frequency: Callable[[str], int] | None = N
     """
     phrases = []
     for word in words:
-        characters = [char for char in word if not char.isspace() and char.isprintable()]
+        # The tokens the index holds: everything but spaces and ASCII controls (a zero-width
+        # space or a soft hyphen is a character of the text like any other).
+        characters = [char for char in word
+                      if not char.isspace() and (char >= "\x80" or char.isprintable())]
         if not characters:
             return None
         if len(characters) > PHRASE_CHARACTERS:

@@ -25,6 +25,8 @@ EXTRA = {
     "latin/b.md": "---\ntitle: 无关的文章\ntags: rust\nauthor: Lin\ndate: 2022-06-02\n---\n"
                   "<p>Impala 4.0 发布，大规模并行处理 SQL 查询引擎。抚顺振兴。</p>",
     "latin/c.md": "---\ntitle: 第三篇\ndate: 2021-01-01\n---\nabc123 in half width; 基站 alone.",
+    # Format characters (zero-width space, soft hyphen) are characters like any other.
+    "latin/d.md": "---\ntitle: 第四篇\ndate: 2020-01-01\n---\n零宽\u200b空格 and co\u00adoperate",
 }
 
 
@@ -111,7 +113,7 @@ def test_chinese_queries_match_the_oracle(corpus, length: int, window: int) -> N
     "抚", "振兴", "5G 基站", "ＡＢＣ１２３", "abc123", "rust", "RUST", "trust", "sqlite",
     '"Impala 4.0"', "基站 -5g", "cat:zaker", "cat:快讯 rust", "tag:rust", "tag:数据库",
     "author:ada", "after:2022-05", "before:2022-06-01", "after:2022-05 before:2022-06",
-    "蓝鲸计划", "quokkadb", "不存在的词语", "-的",
+    "蓝鲸计划", "quokkadb", "不存在的词语", "-的", "宽\u200b空", "co\u00adop", "宽空",
 ])
 def test_queries_match_the_oracle(corpus, query: str, window: int) -> None:
     _, index, shown = corpus

@@ -27,7 +27,8 @@ from benchmarks.bench_index import archive_for  # noqa: E402
 
 QUERIES = [
     ("1 Chinese character (common)", "的"),
-    ("1 Chinese character (rarer)", "抚"),
+    ("1 Chinese character (rare: only in a planted word)", "鲸"),
+    ("1 Chinese character (in no article here)", "抚"),
     ("2 Chinese characters", "发展"),
     ("3 Chinese characters", "经济发"),
     ("6 Chinese characters", "中国经济的发展"),

@@ -39,6 +39,8 @@ QUERIES = [
     ("mixed", "5G 基站"),
     ("with a category filter", "cat:科技 发展"),
     ("with date filters", "after:2022-05 before:2022-06 的"),
+    ("a filter alone", "cat:科技"),
+    ("a filter alone, no match", "cat:不存在"),
 ]
 
 

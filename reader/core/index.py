@@ -34,7 +34,7 @@ from reader.core.sanitize import clean_line
 from reader.core.search import Hit, Query, snippet, sql_conditions
 from reader.core.searchtext import normalise
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 #: Below this many files to read, parsing in other processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 BATCH = 256
@@ -76,6 +76,8 @@ CREATE TABLE articles (
 CREATE INDEX articles_by_stamp ON articles (stamp DESC, id);
 -- Covers a title search: a scan of titles reads this small index, not the wide rows.
 CREATE INDEX articles_titles ON articles (stamp DESC, id, ntitle);
+-- Covers a search of filters alone (cat:, tag:, author:, after:, before:) the same way.
+CREATE INDEX articles_filters ON articles (stamp DESC, id, ncategories, ntags, nauthor);
 -- The text apart from the metadata: listing and title searches read small rows, and a
 -- search that has to read every text reads this table front to back.
 -- AUTOINCREMENT: a row number is never given twice, so the character index, which keeps
@@ -541,6 +543,15 @@ class ArchiveIndex:
         select = (f"SELECT {columns}, f.size, f.mtime, t.body FROM articles a "
                   "JOIN texts t USING (id) JOIN files f USING (id)")
         order = "ORDER BY a.stamp DESC NULLS LAST, a.id"
+        if not words and not query.excluded:
+            # Filters alone need no text: the newest that pass, from the metadata (a small
+            # index covers them), then their texts for the snippets.
+            found = [row[0] for row in self.db.execute(
+                f"SELECT id FROM articles a INDEXED BY articles_filters WHERE {clause} "
+                f"{order} LIMIT ?", [*args, limit])]
+            rows = self._rows_among(found, "1", [], select, order, limit) if found else []
+            return [Hit(row_to_article(row[:-1]), snippet(row[-1], [], normalised=True), False)
+                    for row in rows]
         titled = self._titled(words, clause, args, select, order, limit)
         rows = list(titled)
         if len(rows) < limit:
@@ -564,7 +575,8 @@ class ArchiveIndex:
                     rows += self._search_older(clause, title_clause, older_args,
                                                wanted - len(recent), select, order)
         return [
-            Hit(row_to_article(row[:-1]), snippet(row[-1], words), number < len(titled))
+            Hit(row_to_article(row[:-1]), snippet(row[-1], words, normalised=True),
+                number < len(titled))
             for number, row in enumerate(rows)
         ]
 

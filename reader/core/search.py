@@ -128,11 +128,19 @@ def sql_conditions(query: Query) -> tuple[list[str], list[object]]:
     return sql, args
 
 
-def snippet(text: str, words: list[str], width: int = 80) -> str:
-    """A window of `text` around the first match of any of `words` (folded), or its start."""
-    found = highlights(text, words)
-    at = found[0][0] if found else 0
-    start = max(at - width // 3, 0) if found else 0
+def snippet(text: str, words: list[str], width: int = 80, normalised: bool = False) -> str:
+    """A window of `text` around the first match of any of `words` (folded), or its start.
+
+    `normalised`: the text is the index's own (already folded), so plain `find` locates the
+    words, with no fold of the whole text.
+    """
+    if normalised:
+        places = [place for place in (text.find(word) for word in words) if place >= 0]
+        at = min(places) if places else -1
+    else:
+        found = highlights(text, words) if words else []
+        at = found[0][0] if found else -1
+    start = max(at - width // 3, 0) if at >= 0 else 0
     piece = text[start : start + width]
     return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
 

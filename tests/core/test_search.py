@@ -238,3 +238,22 @@ def test_long_words_use_their_rarest_run_of_characters() -> None:
     assert character_query(["中国经济"], common.get) == '"中 国 经 济"'
     assert character_query(["5g 基站", 'say "hi"']) == '"5 g 基 站" AND "s a y """'
     assert character_query(["   "]) is None
+
+
+@pytest.mark.parametrize("text", ["after:2021-06", "before:2022-01 after:2021-01", "cat:zaker"])
+def test_filters_alone_give_the_newest_first_page(corpus, text: str) -> None:
+    """Filters alone are answered from the metadata, newest first, without reading texts."""
+    _, index, shown = corpus
+    expected = sorted((shown[i][0] for i in oracle(shown, text)),
+                      key=lambda a: (-a.date.timestamp(), a.id))
+    hits = index.search(parse_query(text), limit=3)
+    assert [h.article.id for h in hits] == [a.id for a in expected[:3]]
+    assert all(hit.snippet for hit in hits)
+
+
+def test_snippet_of_normalised_text_finds_words_directly() -> None:
+    text = "前文" * 40 + "发展经济" + "后文" * 40
+    plain = snippet(text, ["发展"])
+    assert snippet(text, ["发展"], normalised=True) == plain and "发展" in plain
+    assert snippet(text, [], normalised=True) == text[:80] + "…"
+    assert snippet(text, ["不在"], normalised=True) == text[:80] + "…"

@@ -25,6 +25,7 @@ from datetime import datetime
 from itertools import accumulate
 from multiprocessing import get_context
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.core.archive import ArticleFile, LoadError, display_path, read_source, scan_files
 from reader.core.extract import extract
@@ -99,17 +100,20 @@ CREATE TABLE scan_problems (path TEXT NOT NULL, reason TEXT NOT NULL);
 """
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """What the index keeps of one file: an article with its text, or a problem."""
+class Entry(NamedTuple):
+    """What the index keeps of one file: an article's row and text, or a problem.
 
-    file: ArticleFile
-    article: Article | None = None
+    A plain tuple of plain values: 100,000 of them cross from the reading processes, and
+    a dataclass holding an `Article` and a `Path` cost four times as much to pickle.
+    """
+
+    id: str
+    size: int
+    mtime: float
     problem: str = ""
     body: str = ""  # the searchable text of the body, normalised
     fields: str = ""  # title, categories, tags and author, normalised
-    #: The `articles` row, made in the reading process: the writing one is the busier.
-    row: tuple = ()
+    row: tuple = ()  # the `articles` row; empty for a problem
 
 
 def index_file(file: ArticleFile) -> Entry:
@@ -120,15 +124,16 @@ def index_file(file: ArticleFile) -> Entry:
                                 size=file.size, mtime=file.mtime, encoding=source.encoding)
         extracted = extract(source.body, source.is_html, article.link, clean=False)
     except LoadError as error:
-        return Entry(file, problem=clean_line(str(error), 300))
+        return Entry(file.id, file.size, file.mtime, problem=clean_line(str(error), 300))
     except RecursionError:
-        return Entry(file, problem="nested too deeply")
+        return Entry(file.id, file.size, file.mtime, problem="nested too deeply")
     except Exception as error:  # a bug on one odd file must not stop the other 100,000
-        return Entry(file, problem=f"could not be read ({type(error).__name__})")
+        return Entry(file.id, file.size, file.mtime,
+                     problem=f"could not be read ({type(error).__name__})")
     fields = " ".join([article.title, *(" ".join(p) for p in article.categories),
                        *article.tags, article.author])
     body, folded = normalise(extracted.text), normalise(fields)
-    return Entry(file, article, body=body, fields=folded,
+    return Entry(file.id, file.size, file.mtime, body=body, fields=folded,
                  row=_row(article, folded, extracted.images, extracted.links))
 
 
@@ -452,25 +457,24 @@ class ArchiveIndex:
         self._writes += 1
         with _transaction(self.db):
             # First, while the old article rows still say what the index holds for them.
-            self._forget_texts([_key(e.file.id) for e in entries])
+            self._forget_texts([_key(e.id) for e in entries])
             self.db.executemany(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                [(_key(e.file.id), e.file.size, e.file.mtime, e.problem or None)
-                 for e in entries],
+                [(_key(e.id), e.size, e.mtime, e.problem or None) for e in entries],
             )
-            gone = [(_key(e.file.id),) for e in entries if e.article is None]
+            gone = [(_key(e.id),) for e in entries if not e.row]
             self.db.executemany("DELETE FROM articles WHERE id = ?", gone)
             for entry in entries:
-                if entry.article is not None:
+                if entry.row:
                     cursor = self.db.execute("INSERT INTO texts (id, body) VALUES (?, ?)",
-                                             (_key(entry.file.id), entry.body))
+                                             (entry.row[0], entry.body))
                     self.db.execute("INSERT INTO chars (rowid, t) VALUES (?, ?)",
                                     (cursor.lastrowid,
                                      character_document(entry.fields, entry.body)))
             self.db.executemany(
                 "INSERT OR REPLACE INTO articles VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [e.row for e in entries if e.article is not None],
+                [e.row for e in entries if e.row],
             )
 
     # -- asking ----------------------------------------------------------------------------

@@ -7,10 +7,14 @@ headings, images become numbered placeholders, links keep their targets.
 from __future__ import annotations
 
 import re
+import types
 from collections.abc import Callable
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from markdown_it.token import Token
 from rich.cells import cell_len
 
@@ -26,8 +30,51 @@ SUBHEADING_LEVEL = 3
 MAX_SUBHEADING = 120
 
 
+def _is_wide(char: str) -> bool:
+    return cell_len(char) == 2
+
+
+class _CjkFriendlyState(StateInline):
+    """Emphasis delimiters next to Chinese, Japanese and Korean text, as CJK writers mean them.
+
+    CommonMark refuses `**“引号”**的` as bold: the closing `**` follows punctuation and is
+    followed by a letter, so it is not "right-flanking". Chinese puts no space there. As in
+    the markdown-cjk-friendly proposal, a wide character on the far side of a delimiter
+    next to punctuation counts as a space would; nothing else changes.
+    """
+
+    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
+        pos, maximum, marker = start, self.posMax, self.src[start]
+        last = self.src[start - 1] if start > 0 else " "
+        while pos < maximum and self.src[pos] == marker:
+            pos += 1
+        following = self.src[pos] if pos < maximum else " "
+        last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
+        next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
+        last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))
+        last_wide, next_wide = _is_wide(last), _is_wide(following)
+        left = not (next_space or (
+            next_punct and not (last_space or last_punct or last_wide)))
+        right = not (last_space or (
+            last_punct and not (next_space or next_punct or next_wide)))
+        can_open = left and (canSplitWord or not right or last_punct)
+        can_close = right and (canSplitWord or not left or next_punct)
+        return Scanned(can_open, can_close, pos - start)
+
+
+def _parse_inline(inline: ParserInline, src: str, md: MarkdownIt, env: Any,
+                  tokens: list[Token]) -> list[Token]:
+    """`ParserInline.parse`, with the CJK-friendly state."""
+    state = _CjkFriendlyState(src, md, env, tokens)
+    inline.tokenize(state)
+    for rule in inline.ruler2.getRules(""):
+        rule(state)
+    return state.tokens
+
+
 def _parser(html: bool) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": html})
+    parser.inline.parse = types.MethodType(_parse_inline, parser.inline)  # type: ignore[method-assign]
     # Converted HTML may hold a literal `~~` that html2text does not escape.
     parser.enable(["table", "strikethrough"] if html else ["table"])
     # markdown-it drops links it deems unsafe, leaving them as plain text; the reader lists
@@ -38,10 +85,6 @@ def _parser(html: bool) -> MarkdownIt:
 
 _MARKDOWN = _parser(html=True)
 _CONVERTED = _parser(html=False)
-
-
-def _is_wide(char: str) -> bool:
-    return cell_len(char) == 2
 
 
 class _Builder:

@@ -71,6 +71,27 @@ def test_bold_next_to_chinese_punctuation_never_shows_stars() -> None:
     ]
 
 
+@pytest.mark.parametrize(("source", "bold"), [
+    ("以**“滚石上山”**的勇气", "“滚石上山”"),
+    ("他说**“好”**。然后", "“好”"),
+    ("**《三体》**出版了", "《三体》"),
+    ("这是**加粗**的字", "加粗"),
+    ("「**強調**」の後", "強調"),
+])
+def test_markdown_bold_next_to_chinese_punctuation_never_shows_stars(source: str,
+                                                                      bold: str) -> None:
+    """CommonMark refuses these (a closing `**` after punctuation and before a letter);
+    Chinese and Japanese writers mean them as bold, and the reader shows them so."""
+    (block,) = build_document(source, is_html=False).blocks
+    assert "*" not in block.text
+    assert [s.text for s in block.spans if s.style == "bold"] == [bold]
+
+
+def test_latin_emphasis_keeps_commonmark_rules() -> None:
+    (block,) = build_document("a**“b”**c and x * y * z", is_html=False).blocks
+    assert block.text == "a**“b”**c and x * y * z"
+
+
 def test_bold_paragraph_is_a_subheading() -> None:
     document = build_document(
         "<p>前文。</p><p><strong></strong></p><p><strong>依靠创新把实体经济做实</strong></p>"

@@ -227,12 +227,15 @@ class ArchiveIndex:
         self._db: sqlite3.Connection | None = None
         self._cache: SearchCache | None = None
         self._cache_lock = threading.Lock()
+        self._closed = False
         self._writes = 0  # this connection's own commits, which `data_version` does not count
 
     # -- opening ---------------------------------------------------------------------------
     @property
     def db(self) -> sqlite3.Connection:
         if self._db is None:
+            if self._closed:
+                raise sqlite3.ProgrammingError("the index was closed")
             self._db = self._connect()
         return self._db
 
@@ -306,11 +309,17 @@ class ArchiveIndex:
 
     def rebuild(self) -> None:
         """Throw the index away (it was found damaged while in use) and start empty."""
-        self.close()
+        self._disconnect()
         self._remove_files()
         self.rebuilt_because = "damaged index"
 
     def close(self) -> None:
+        """Done with it: a thread still holding it (a search screen's) cannot open it again."""
+        self._closed = True
+        self._disconnect()
+
+    def _disconnect(self) -> None:
+        self._cache = None
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -431,10 +440,10 @@ class ArchiveIndex:
             yield _index_files(batch)
 
     def _delete(self, ids: list[str]) -> None:
-        self._writes += 1
         with _transaction(self.db):
             self._forget_texts([_key(i) for i in ids])
             self.db.executemany("DELETE FROM files WHERE id = ?", [(_key(i),) for i in ids])
+        self._writes += 1  # after the commit: a search cache read mid-write must not stick
 
     def _forget_texts(self, keys: list[bytes]) -> None:
         """Take articles' texts out of `texts` and the character index.
@@ -454,7 +463,6 @@ class ArchiveIndex:
             self.db.execute("DELETE FROM texts WHERE rowid = ?", (old[0],))
 
     def _store(self, entries: list[Entry]) -> None:
-        self._writes += 1
         with _transaction(self.db):
             # First, while the old article rows still say what the index holds for them.
             self._forget_texts([_key(e.id) for e in entries])
@@ -476,6 +484,7 @@ class ArchiveIndex:
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [e.row for e in entries if e.row],
             )
+        self._writes += 1  # after the commit: a search cache read mid-write must not stick
 
     # -- asking ----------------------------------------------------------------------------
 

@@ -26,9 +26,12 @@ _STR = "tag:yaml.org,2002:str"
 _RESOLVERS = yaml.SafeLoader.yaml_implicit_resolvers
 
 _MISSING = object()
-#: What PyYAML's reader refuses anywhere in a stream (its own NON_PRINTABLE).
-_UNREADABLE = re.compile(
-    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+#: What PyYAML's reader refuses anywhere in a stream (its own NON_PRINTABLE)...
+#: And tabs, CR, the line breaks YAML knows beyond LF (NEL, LS, PS) and a BOM: PyYAML
+#: reads all of them in ways this fast path does not follow.
+_DOUBTFUL = re.compile(
+    "[^\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+    "\U00010000-\U0010ffff]"
 )
 
 
@@ -62,12 +65,12 @@ def _scalar(value: str) -> Any:
         match = _DOUBLE.match(value)
         return match.group(1) if match else _MISSING
     if value.startswith("[") and value.endswith("]"):
-        inner = value[1:-1].strip()
+        inner = value[1:-1].strip(" ")  # only spaces: YAML keeps a full-width one
         if not inner:
             return []
         if any(char in inner for char in "[]{}'\""):
             return _MISSING
-        items = [_plain(item.strip()) for item in inner.split(",")]
+        items = [_plain(item.strip(" ")) for item in inner.split(",")]
         return _MISSING if any(item is _MISSING for item in items) else items
     return _plain(value)
 
@@ -75,7 +78,7 @@ def _scalar(value: str) -> Any:
 def load_simple(source: str) -> tuple[bool, Any]:
     """(True, the mapping) when `source` is front matter of the plain shape; (False, None)
     when PyYAML must read it."""
-    if "\t" in source or "\r" in source or "\ufeff" in source or _UNREADABLE.search(source):
+    if _DOUBTFUL.search(source):
         return False, None
     result: dict[str, Any] = {}
     lines = source.split("\n")

@@ -71,6 +71,7 @@ class SearchScreen(ModalScreen[Chosen | None]):
         if self._index is not None:
             self._index.interrupt()
             self.workers.cancel_group(self, "search")
+            self.workers.cancel_group(self, "prepare")
             self._index.close()
             self._index = None
 
@@ -109,8 +110,14 @@ class SearchScreen(ModalScreen[Chosen | None]):
     @work(thread=True, group="prepare", exit_on_error=False)
     def _prepare(self) -> None:
         """Titles and the newest texts into memory while the user starts typing."""
-        if self._index is not None:
-            self._index.prepare_search()
+        index = self._index
+        if index is None:
+            return
+        try:
+            index.prepare_search()
+        except sqlite3.Error:
+            pass  # interrupted by the first key, or the screen closed: the search reads it
+
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, query, text: str) -> None:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks.generate import generate
 from reader.core.archive import load_archive
 from reader.core.index import ArchiveIndex
 from reader.core.model import Article, BlockKind
 from reader.core.render import render_article
+from reader.core.sanitize import clean_text
 from reader.core.search import QueryError, fold, highlights, parse_query, snippet
 from reader.core.searchtext import normalise
 from tests.conftest import write_files
@@ -257,3 +261,35 @@ def test_snippet_of_normalised_text_finds_words_directly() -> None:
     assert snippet(text, ["发展"], normalised=True) == plain and "发展" in plain
     assert snippet(text, [], normalised=True) == text[:80] + "…"
     assert snippet(text, ["不在"], normalised=True) == text[:80] + "…"
+
+
+_TRICKY = st.sampled_from([
+    "ﾞ", "ﾟ", "か", "ｶ", "가", "ㄳ", "\u1100", "\u1161", "\u11a8", "e", "\u0301", "\u0340",
+    "\u0b47", "\u0b3e", "Ａ", "，", "\u3000", "ß", "İ", "ﬁ", "①", "㎏", "\x07", "\u202e",
+    "\ue000", "\ufeff", "\r\n", "\u2028", " ", "中", "𝐀", "\U0001F600", "\u200b",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_TRICKY, st.text(max_size=3)), max_size=12).map("".join))
+def test_normalise_is_nfkc_of_the_cleaned_text(text: str) -> None:
+    """The fast path (common marks replaced, changing runs NFKC'd) gives exactly NFKC of the
+    whole cleaned text, also where characters compose across runs."""
+    expected = " ".join(unicodedata.normalize("NFKC", clean_text(text)).casefold().split())
+    assert normalise(text) == expected
+
+
+def test_a_closed_index_is_not_opened_again(tmp_path: Path) -> None:
+    """A search screen's worker thread may still hold the index when the screen closes it:
+    it must fail there, not open a connection nobody closes."""
+    import sqlite3
+
+    root = tmp_path / "archive"
+    write_files(root, {"a.md": "---\ntitle: 标题\n---\n正文"})
+    index = ArchiveIndex(root, tmp_path / "index.sqlite3")
+    index.refresh(parallel=False)
+    index.prepare_search()
+    index.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        index.search(parse_query("标题"))
+    assert index._db is None and index._cache is None

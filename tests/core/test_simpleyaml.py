@@ -49,7 +49,8 @@ def test_a_crawler_post_takes_the_fast_path() -> None:
     "title: \"esc\\\"aped\"", "title: 'open\n  more'", "? complex\n: key", "a: 1\n  b",
     "a:\n  - x\n - y", "%YAML 1.1\n---\na: 1", "a:\tb", "yes: no", "a: [b, [c]]", "a: {b: c}",
     "a: |\n  block", "a: >\n  folded", "a: !!str 1", "a: \x07", "- a\n- b", "a: =",
-    "title: 5G 基站: no",
+    "title: 5G 基站: no", "title: a\x85b", "title: a\u2028b", "title: 'a\x85b'", "k: 1\u2029",
+    "k: \ufeffx", "k: a\rb", "k: a\x7fb",
 ])
 def test_anything_else_goes_to_pyyaml(source: str) -> None:
     assert load_simple(source) == (False, None)
@@ -59,7 +60,8 @@ def test_anything_else_goes_to_pyyaml(source: str) -> None:
     "date: 2022-05-29 21:20:46", "date: 2022-05-29", "n: 42", "f: 3.5", "b: yes", "o: off",
     "z: null", "e:", "tags: [rust, 2022, 中文]", "tags: []", "a: it's", "a: 'it''s'", 'a: "q"',
     "a: x\na: y", "a:\n- 1\n-\n- c", "# comment\na: 1\n\nb: 2", "a: 0x1f", "a: 1_000",
-    "a: .inf", "a: 12:30:00", "a: https://x.example/?a=1&b=2",
+    "a: .inf", "a: 12:30:00", "a: https://x.example/?a=1&b=2", "k: [a\u3000]", "k: [\u3000]",
+    "k: [x, 1\xa0]", "k: a\u3000",
 ])
 def test_what_it_reads_is_what_pyyaml_reads(source: str) -> None:
     assert load_simple(source)[0]
@@ -70,7 +72,8 @@ _WORDS = st.sampled_from([
     "yes", "No", "true", "null", "~", "2022-05-01", "2022-05-01 10:00:00", "1_000", "0x1f",
     ".inf", "3.14", "-5", "=", "<<", "12:30", "Sun, 29 May 2022", "http://a.example/?x=1&y=2",
     "a: b", "x #y", "'", "''", '"', "[", "]", "{", "}", "&a", "*a", "!t", "|", ">", "%", "@",
-    "`", "?", ",", "-", "- ", "\\", "\t", "振兴", "ＡＢＣ", " ", "",
+    "`", "?", ",", "-", "- ", "\\", "\t", "振兴", "ＡＢＣ", " ", "", "\u3000", "\xa0", "\x85",
+    "\u2028", "\ufeff", "\r",
 ])
 _TEXT = st.lists(st.one_of(_WORDS, st.text(max_size=4)), max_size=4).map("".join)
 _VALUE = st.one_of(

@@ -52,6 +52,9 @@ class SearchScreen(ModalScreen[Chosen | None]):
         self.words: list[str] = []
         self._timer: Timer | None = None
         self._index: ArchiveIndex | None = None
+        self._limit = PAGE  # grows a page at a time as the highlight nears the end
+        self._loading_more = False
+        self._snippets: dict[str, str] = {}  # per article, for the query shown
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -86,6 +89,9 @@ class SearchScreen(ModalScreen[Chosen | None]):
         self._schedule(event.value)
 
     def _schedule(self, text: str) -> None:
+        self._limit = PAGE
+        self._loading_more = False
+        self._snippets = {}
         if self._timer is not None:
             self._timer.stop()
         if self._index is not None:
@@ -104,8 +110,9 @@ class SearchScreen(ModalScreen[Chosen | None]):
             status.update(Text("Type to search every article: titles, text, categories, tags."))
             self._show([], [])
             return
-        status.update(Text("Searching…"))
-        self._search(query, text)
+        if not self._loading_more:
+            status.update(Text("Searching…"))
+        self._search(query, text, self._limit)
 
     @work(thread=True, group="prepare", exit_on_error=False)
     def _prepare(self) -> None:
@@ -120,13 +127,13 @@ class SearchScreen(ModalScreen[Chosen | None]):
 
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, query, text: str) -> None:
+    def _search(self, query, text: str, limit: int) -> None:
         worker = get_current_worker()
         index = self._index
         if index is None:
             return
         try:
-            hits = index.search(query, PAGE)
+            hits = index.search(query, limit)
         except sqlite3.OperationalError:
             return  # interrupted by the next key
         except sqlite3.DatabaseError:
@@ -136,21 +143,42 @@ class SearchScreen(ModalScreen[Chosen | None]):
         for hit in hits:
             if worker.is_cancelled:
                 return
-            snippets.append(shown_snippet(self.root, hit.article, query.words) or hit.snippet)
+            known = self._snippets.get(hit.article.id)
+            if known is None:
+                known = shown_snippet(self.root, hit.article, query.words) or hit.snippet
+            snippets.append(known)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._results, hits, snippets, query.words)
+            self.app.call_from_thread(self._results, hits, snippets, query.words, limit)
 
     def _failed(self, message: str) -> None:
         self.query_one("#search-status", Static).update(Text(message, style="bold red"))
 
-    def _results(self, hits: list[Hit], snippets: list[str], words: list[str]) -> None:
+    def _results(self, hits: list[Hit], snippets: list[str], words: list[str],
+                 limit: int) -> None:
+        if limit != self._limit:
+            return  # a page asked for before the query changed
+        self._loading_more = False
+        self._snippets = {hit.article.id: text for hit, text in zip(hits, snippets, strict=True)}
         count = len(hits)
-        more = "+" if count >= PAGE else ""
+        more = "+ (more below)" if count >= limit else ""
         self.query_one("#search-status", Static).update(
             Text(f"{count}{more} result{'s' if count != 1 else ''} · enter opens · "
                  "escape returns" if count else "Nothing matched.")
         )
+        results = self.query_one(OptionList)
+        keep = results.highlighted if limit > PAGE else None
         self._show(hits, snippets, words)
+        if keep is not None and hits:
+            results.highlighted = min(keep, len(hits) - 1)
+
+    @on(OptionList.OptionHighlighted, "#search-results")
+    def _near_the_end(self, event: OptionList.OptionHighlighted) -> None:
+        """The next page of results, read as the highlight nears the end of this one."""
+        full = len(self.hits) >= self._limit
+        if full and not self._loading_more and event.option_index >= len(self.hits) - 3:
+            self._loading_more = True
+            self._limit += PAGE
+            self._start(self.query_one(Input).value)
 
     def _show(self, hits: list[Hit], snippets: list[str], words: list[str] | None = None) -> None:
         self.hits = hits

@@ -109,3 +109,27 @@ async def test_find_in_article(archive: Path) -> None:
         assert view.current_match == 1
         await pilot.press("f", "escape")
         assert not bar.display and view.has_focus
+
+
+async def test_more_results_come_as_the_highlight_nears_the_end(
+        archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("reader.screens.search.PAGE", 4)
+    app = make_app(archive)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", "的")
+        search = app.screen
+        await wait_for(pilot, lambda: len(search.hits) == 4)
+        first = [hit.article.id for hit in search.hits]
+        results = search.query_one("#search-results")
+        for _ in range(6):
+            await pilot.press("down")
+            await pilot.pause()
+        await wait_for(pilot, lambda: len(search.hits) >= 8)
+        assert [hit.article.id for hit in search.hits[:4]] == first  # the same, extended
+        assert results.highlighted >= 4  # the highlight stayed where the user took it
+        status = str(search.query_one("#search-status").render())
+        assert "more below" in status
+        # A new query starts again from one page.
+        await pilot.press("backspace", *"的")
+        await wait_for(pilot, lambda: len(search.hits) == 4 and results.highlighted == 0)

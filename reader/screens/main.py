@@ -418,7 +418,9 @@ class MainScreen(Screen[None]):
             self.open_article(result.article_id)
             self.query_one(ArticleView).focus()
 
-        self.app.push_screen(SearchScreen(self.root, self.search_text), chosen)
+        self.app.push_screen(
+            SearchScreen(self.root, self.search_text, indexing=lambda: self.progress_text),
+            chosen)
 
     def action_find(self) -> None:
         self.query_one(FindBar).open(" ".join(self.find_words))

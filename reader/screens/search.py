@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from reader.core.search import Hit, QueryError, highlights, parse_query, shown_s
 #: Typing faster than this does not start a search for every key.
 DEBOUNCE_SECONDS = 0.15
 PAGE = 50
+#: While the archive is still being indexed, the results are read again this often.
+FOLLOW_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,16 @@ class SearchScreen(ModalScreen[Chosen | None]):
         Binding("up", "results(-1)", "Previous result", show=False, id="search.up"),
     ]
 
-    def __init__(self, root: Path, text: str = "") -> None:
+    def __init__(self, root: Path, text: str = "",
+                 indexing: Callable[[], str] | None = None) -> None:
+        """`indexing` says how far a first indexing of the archive has got ("" when done)."""
         super().__init__()
         self.root = root
         self.initial = text
+        self._indexing = indexing or (lambda: "")
+        self._following = False  # results were last read while indexing went on
+        self._refreshing = False
+        self._scheduled = False
         self.hits: list[Hit] = []
         self.words: list[str] = []
         self._timer: Timer | None = None
@@ -66,6 +75,8 @@ class SearchScreen(ModalScreen[Chosen | None]):
     def on_mount(self) -> None:
         self._index = ArchiveIndex(self.root)
         self._prepare()
+        self._following = bool(self._indexing())
+        self.set_interval(FOLLOW_SECONDS, self._follow_indexing)
         self.query_one(Input).focus()
         if self.initial:
             self._schedule(self.initial)
@@ -96,9 +107,11 @@ class SearchScreen(ModalScreen[Chosen | None]):
             self._timer.stop()
         if self._index is not None:
             self._index.interrupt()  # a long search gives way to the next key at once
+        self._scheduled = True  # a search is about to start: following waits for it
         self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self._start(text))
 
     def _start(self, text: str) -> None:
+        self._scheduled = False
         status = self.query_one("#search-status", Static)
         try:
             query = parse_query(text)
@@ -110,7 +123,7 @@ class SearchScreen(ModalScreen[Chosen | None]):
             status.update(Text("Type to search every article: titles, text, categories, tags."))
             self._show([], [])
             return
-        if not self._loading_more:
+        if not (self._loading_more or self._refreshing):
             status.update(Text("Searching…"))
         self._search(query, text, self._limit)
 
@@ -157,19 +170,33 @@ class SearchScreen(ModalScreen[Chosen | None]):
                  limit: int) -> None:
         if limit != self._limit:
             return  # a page asked for before the query changed
-        self._loading_more = False
+        refreshed = self._refreshing
+        self._loading_more = self._refreshing = False
         self._snippets = {hit.article.id: text for hit, text in zip(hits, snippets, strict=True)}
         count = len(hits)
         more = "+ (more below)" if count >= limit else ""
-        self.query_one("#search-status", Static).update(
-            Text(f"{count}{more} result{'s' if count != 1 else ''} · enter opens · "
-                 "escape returns" if count else "Nothing matched.")
-        )
+        status = Text(f"{count}{more} result{'s' if count != 1 else ''} · enter opens · "
+                      "escape returns" if count else "Nothing matched.")
+        if self._indexing():
+            status.append(" · still indexing the archive: more may match", style="italic")
+        self.query_one("#search-status", Static).update(status)
         results = self.query_one(OptionList)
-        keep = results.highlighted if limit > PAGE else None
+        keep = results.highlighted if limit > PAGE or refreshed else None
         self._show(hits, snippets, words)
         if keep is not None and hits:
             results.highlighted = min(keep, len(hits) - 1)
+
+    def _follow_indexing(self) -> None:
+        """While the archive is being indexed, read the results again every few seconds, and
+        once more when it is done, so that they grow with the index."""
+        indexing = bool(self._indexing())
+        if not (indexing or self._following):
+            return
+        self._following = indexing
+        text = self.query_one(Input).value
+        if text.strip() and not self._scheduled and not self._loading_more:
+            self._refreshing = True
+            self._start(text)
 
     @on(OptionList.OptionHighlighted, "#search-results")
     def _near_the_end(self, event: OptionList.OptionHighlighted) -> None:

@@ -133,3 +133,33 @@ async def test_more_results_come_as_the_highlight_nears_the_end(
         # A new query starts again from one page.
         await pilot.press("backspace", *"的")
         await wait_for(pilot, lambda: len(search.hits) == 4 and results.highlighted == 0)
+
+
+async def test_results_grow_while_the_archive_is_still_being_indexed(
+        archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a first opening the index fills while the user searches: the results are read
+    again as it grows, and the box says more may match until it is done."""
+    from reader.core.index import ArchiveIndex
+    from tests.conftest import write_files
+
+    monkeypatch.setattr("reader.screens.search.FOLLOW_SECONDS", 0.2)
+    state = {"indexing": "Indexing 10 / 20 files"}
+    app = make_app(archive)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await wait_loaded(pilot)
+        await app.push_screen(SearchScreen(archive, "独角兽词",
+                                           indexing=lambda: state["indexing"]))
+        await pilot.pause()
+        search = app.screen
+        status = search.query_one("#search-status")
+        await wait_for(pilot, lambda: "Nothing matched" in str(status.render()))
+        assert "still indexing" in str(status.render())
+        # The indexer stores an article holding the word.
+        write_files(archive, {"新文章.md": "---\ntitle: 新\ndate: 2024-01-01\n---\n有独角兽词。"})
+        other = ArchiveIndex(archive)
+        other.refresh_paths(["新文章.md"])
+        other.close()
+        await wait_for(pilot, lambda: [h.article.id for h in search.hits] == ["新文章.md"])
+        state["indexing"] = ""
+        await wait_for(pilot, lambda: "still indexing" not in str(status.render()))
+        assert str(status.render()).startswith("1 result")

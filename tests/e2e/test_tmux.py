@@ -159,3 +159,26 @@ def test_over_ssh_the_address_is_copied(archive: Path, tmp_path: Path, reader_ho
         assert any("动图看懂" in line for line in screen)  # still the reader's screen
     finally:
         term.close()
+
+
+def test_search_finds_a_two_character_word_and_opens_it_at_the_match(
+        archive: Path, run_reader) -> None:
+    term = run_reader(archive, 100, 30)
+    term.wait_for("articles")
+    term.send("/")
+    term.type("芯片")
+    screen = term.wait_for("result")
+    status = next(line for line in screen if "result" in line)
+    assert "enter opens" in status
+    assert any("芯片梦" in line for line in screen)  # the title match comes first
+    term.send("Enter")
+    screen = term.wait_for("match 1/")
+    assert any("芯片" in line for line in screen if "match" not in line)
+    term.send("n")
+    term.wait_for("match 2/")
+    # Back in the search box, the same query; escape leaves it without opening anything.
+    term.send("/")
+    screen = term.wait_for("result")
+    assert any("芯片" in line for line in screen)
+    term.send("Escape", "q")
+    term.wait_for("", timeout=2)

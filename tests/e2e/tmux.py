@@ -39,6 +39,11 @@ class Tmux:
             self._tmux("send-keys", "-t", "t", key)
             time.sleep(pause)
 
+    def type(self, text: str, pause: float = 0.3) -> None:
+        """Text typed as it is (`-l`: no key names), Chinese included."""
+        self._tmux("send-keys", "-t", "t", "-l", text)
+        time.sleep(pause)
+
     def screen(self) -> list[str]:
         return self._tmux("capture-pane", "-p", "-t", "t").splitlines()
 

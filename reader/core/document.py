@@ -388,3 +388,19 @@ def build_document(body: str, is_html: bool, base_url: str = "") -> Document:
     else:
         builder.add_markdown(body, html_origin=False)
     return builder.document
+
+
+def shown_text(document: Document) -> str:
+    """The text a reader sees of a document, as search matches it: every block's text,
+    blocks apart by a space, image placeholders (`[image 1]`) left out."""
+    return " ".join(
+        "".join(span.text for span in block.spans if span.style != "image")
+        for block in document.blocks
+    )
+
+
+def markdown_text(body: str, base_url: str = "") -> str:
+    """What the reader shows of a Markdown body, through the same parser the article pane
+    uses: link definitions, list markers and fences' language names are not text."""
+    return shown_text(build_document(body, is_html=False, base_url=base_url))
+

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reader.core.archive import ArticleFile, LoadError, display_path, read_source, scan_files
+from reader.core.document import markdown_text
 from reader.core.extract import extract
 from reader.core.fields import build_article
 from reader.core.model import Article, DateSource, Problem
@@ -123,6 +124,10 @@ def index_file(file: ArticleFile) -> Entry:
         article = build_article(file.id, source.meta, source.body, is_html=source.is_html,
                                 size=file.size, mtime=file.mtime, encoding=source.encoding)
         extracted = extract(source.body, source.is_html, article.link, clean=False)
+        # HTML's text comes from the fast extractor (the same text, tests check); Markdown's
+        # from the document parser, since a regex cannot tell `[a][1]` or a fence's language
+        # from text. 2.6 ms an article against 0.4: Markdown archives are the smaller ones.
+        text = extracted.text if source.is_html else markdown_text(source.body, article.link)
     except LoadError as error:
         return Entry(file.id, file.size, file.mtime, problem=clean_line(str(error), 300))
     except RecursionError:
@@ -132,7 +137,7 @@ def index_file(file: ArticleFile) -> Entry:
                      problem=f"could not be read ({type(error).__name__})")
     fields = " ".join([article.title, *(" ".join(p) for p in article.categories),
                        *article.tags, article.author])
-    body, folded = normalise(extracted.text), normalise(fields)
+    body, folded = normalise(text), normalise(fields)
     return Entry(file.id, file.size, file.mtime, body=body, fields=folded,
                  row=_row(article, folded, extracted.images, extracted.links))
 

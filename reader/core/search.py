@@ -217,13 +217,18 @@ def shown_snippet(root: Path, article: Article, words: list[str], width: int = 8
     snippet shows what the article shows. Falls back to the start of the text.
     """
     from reader.core.archive import LoadError, read_source
+    from reader.core.document import markdown_text
     from reader.core.extract import extract
 
     try:
         source = read_source(Path(root) / article.id)
     except LoadError:
         return ""
-    return snippet(extract(source.body, source.is_html).text, words, width)
+    if source.is_html:
+        text = extract(source.body, True).text
+    else:
+        text = " ".join(markdown_text(source.body).split())
+    return snippet(text, words, width)
 
 
 def find_in_document(document: Document, words: list[str]) -> list[tuple[int, int, int]]:

@@ -31,6 +31,11 @@ EXTRA = {
     "latin/c.md": "---\ntitle: 第三篇\ndate: 2021-01-01\n---\nabc123 in half width; 基站 alone.",
     # Format characters (zero-width space, soft hyphen) are characters like any other.
     "latin/d.md": "---\ntitle: 第四篇\ndate: 2020-01-01\n---\n零宽\u200b空格 and co\u00adoperate",
+    # Markdown syntax is not text: a reference link, list markers, a fence's language name
+    # and a link definition are not what the reader shows.
+    "latin/e.md": "---\ntitle: 第五篇\ndate: 2019-06-01\n---\nSee [the guide][g] and `code`.\n\n"
+                  "* item one\n* item two\n\n```kotlinx\nlet x = 1\n```\n\n"
+                  "[g]: https://example.org/guidesecretzz\n",
 }
 
 
@@ -118,6 +123,7 @@ def test_chinese_queries_match_the_oracle(corpus, length: int, window: int) -> N
     '"Impala 4.0"', "基站 -5g", "cat:zaker", "cat:快讯 rust", "tag:rust", "tag:数据库",
     "author:ada", "after:2022-05", "before:2022-06-01", "after:2022-05 before:2022-06",
     "蓝鲸计划", "quokkadb", "不存在的词语", "-的", "宽\u200b空", "co\u00adop", "宽空",
+    '"the guide and"', '"one item"', "kotlinx", "guidesecretzz", '"let x = 1"',
 ])
 def test_queries_match_the_oracle(corpus, query: str, window: int) -> None:
     _, index, shown = corpus
@@ -293,3 +299,27 @@ def test_a_closed_index_is_not_opened_again(tmp_path: Path) -> None:
     with pytest.raises(sqlite3.ProgrammingError):
         index.search(parse_query("标题"))
     assert index._db is None and index._cache is None
+
+
+@pytest.mark.parametrize("corpus_name", ["ruby-lang-news", "rust-blog-zola", "swiftgg-hexo"])
+def test_real_markdown_is_searched_as_the_reader_shows_it(corpus_name: str) -> None:
+    """Real Markdown blogs: the index's text of each article is the text the article pane
+    shows (a regex once left `[a][1]`, list markers and fences' language names in it)."""
+    from tests.conftest import SHARED
+
+    root = SHARED / "corpora" / corpus_name
+    if not root.is_dir():
+        pytest.skip("../shared/corpora is not beside the checkout")
+    from reader.core.archive import ArticleFile
+    from reader.core.index import index_file
+
+    articles = sorted(load_archive(root).articles.values(), key=lambda a: a.id)[::5][:80]
+    assert articles
+    for article in articles:
+        document = render_article(root, article)
+        shown = normalise(" ".join(
+            "".join(span.text for span in block.spans if span.style != "image")
+            for block in document.blocks if block.kind not in (BlockKind.TITLE, BlockKind.META)))
+        indexed = index_file(ArticleFile(article.id, root / article.id, 0, 0.0)).body
+        # The pane leaves out a first heading that repeats the title; the index keeps it.
+        assert indexed == shown or indexed.endswith(" " + shown), article.id

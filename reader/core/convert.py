@@ -44,6 +44,12 @@ class Converted:
     fallbacks: dict[str, str] = field(default_factory=dict)
 
 
+_EMPHASIS = {"strong": "strong", "b": "strong", "em": "em", "i": "em", "u": "em"}
+_ASCII_MARK = re.compile(r"([!-/:-@\[-`{-~])")
+#: A backslash before a mark html2text does not escape it for (it does \`*_{}[]()#+-.!).
+_BARE_BACKSLASH = re.compile(r"\\(?=[\"$%&',/:;<=>?@^|~])")
+
+
 class _Converter(html2text.HTML2Text):
     """html2text with the reader's choices: no wrapping, lazy images, marks for emphasis."""
 
@@ -63,11 +69,35 @@ class _Converter(html2text.HTML2Text):
         self.ul_item_mark = "-"
         self.tag_callback = _prefer_real_image_address
         self.fallbacks: dict[str, str] = {}
+        self._depth: dict[str, int] = {}
+
+    def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
+        """Bold and italic as the reader's own marks, exactly where the tags are.
+
+        html2text shapes emphasis for Markdown's rules: it adds a space before `<em>` after a
+        letter (`中<em>文</em>` became `中 文`) and strips the text inside (`true <strong>
+        only</strong>` lost its space). The marks follow no such rules, so none of that is
+        done; nested tags of one kind give one pair of marks.
+        """
+        kind = _EMPHASIS.get(tag)
+        if kind is None or self.ignore_emphasis:
+            super().handle_tag(tag, attrs, start)
+            return
+        depth = self._depth.get(kind, 0)
+        self._depth[kind] = depth + 1 if start else max(depth - 1, 0)
+        if (start and depth == 0) or (not start and depth == 1):
+            self.o(self.strong_mark if kind == "strong" else self.emphasis_mark)
 
     def handle_data(self, data: str, entity_char: bool = False) -> None:
-        # html2text puts a space after bold text followed by a letter, so that `**x**y` stays
-        # Markdown; our marks need no space, and Chinese must get no added character.
-        self.preceding_stressed = False
+        # Our marks need no space after them (html2text adds one after bold followed by a
+        # letter), and Chinese must get no added character.
+        self.stressed = self.preceding_stressed = False
+        if not (self.code or self.pre):
+            # Text must come out of Markdown as it went in. html2text leaves a character that
+            # came from an entity (`&lt;`) unescaped, and a backslash before most marks as it
+            # is: `<soap:Body>` then read as a link, `\@` as `@`.
+            data = (_ASCII_MARK.sub(r"\\\1", data) if entity_char
+                    else _BARE_BACKSLASH.sub(r"\\\\", data))
         super().handle_data(data, entity_char)
 
 

@@ -71,6 +71,24 @@ def test_bold_next_to_chinese_punctuation_never_shows_stars() -> None:
     ]
 
 
+@pytest.mark.parametrize(("html", "spans"), [
+    # html2text added a space before italic after a letter: Chinese gained a character.
+    ("<p>中<em>文</em>字</p>", [("中", ""), ("文", "italic"), ("字", "")]),
+    # ... and stripped the text inside emphasis: two words became one.
+    ("<p><em>this is true <strong>only</strong> if</em></p>",
+     [("this is true ", "italic"), ("only", "bold italic"), (" if", "italic")]),
+    ("<p><em>x <em>y</em> z</em></p>", [("x y z", "italic")]),
+    # Characters that are Markdown to markdown-it come out as the text they were.
+    ("<p>perl s/a\\@b/ &lt;soap:Body&gt; AT&amp;amp;T a\\*b</p>",
+     [("perl s/a\\@b/ <soap:Body> AT&amp;T a\\*b", "")]),
+    ("<pre>a\\@b &lt;x&gt;</pre>", [("a\\@b <x>", "code")]),
+])
+def test_html_text_comes_through_conversion_unchanged(html: str, spans: list) -> None:
+    document = build_document(html, is_html=True)
+    assert [(s.text, s.style) for b in document.blocks for s in b.spans] == spans
+    assert not document.links  # `<soap:Body>` is text, not an address
+
+
 @pytest.mark.parametrize(("source", "bold"), [
     ("以**“滚石上山”**的勇气", "“滚石上山”"),
     ("他说**“好”**。然后", "“好”"),

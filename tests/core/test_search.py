@@ -323,3 +323,17 @@ def test_real_markdown_is_searched_as_the_reader_shows_it(corpus_name: str) -> N
         indexed = index_file(ArticleFile(article.id, root / article.id, 0, 0.0)).body
         # The pane leaves out a first heading that repeats the title; the index keeps it.
         assert indexed == shown or indexed.endswith(" " + shown), article.id
+
+
+def test_markdown_snippets_show_the_text_around_a_match(tmp_path: Path) -> None:
+    """A Markdown hit's snippet is cut from what the pane shows, found from the paragraph
+    around the match (not a fence's language name, not a link's address)."""
+    from reader.core.search import shown_snippet
+
+    root = tmp_path / "archive"
+    body = ("开头。\n\n```kotlinq\nlet a = 1\n```\n\n" + "前文。" * 300
+            + "\n\n见[说明][g]里的 KotlinQ 用法。\n\n" + "后文。" * 300 + "\n\n[g]: https://e.example/kotlinq\n")
+    write_files(root, {"a.md": "---\ntitle: 标题\ndate: 2022-01-01\n---\n" + body})
+    article = load_archive(root).articles["a.md"]
+    text = shown_snippet(root, article, ["kotlinq"])
+    assert "见说明里的 KotlinQ 用法" in text and "[" not in text and "https" not in text

@@ -212,3 +212,12 @@ def test_list_item_without_paragraph_does_not_lend_its_bullet() -> None:
     assert after.prefix == "" and after.indent == 0
     end = next(b for b in document.blocks if b.text == "End.")
     assert end.prefix == "" and end.indent == 0
+
+
+def test_sample_hexo_post_shows_bold_beside_chinese_punctuation(sample: Path) -> None:
+    archive = load_archive(sample)
+    document = render_article(sample, archive.articles["hexo/gcd-queue-notes.md"])
+    text = " ".join(block.text for block in document.blocks)
+    assert "**" not in text and "这里说的“主队列”的任务" in text
+    bold = [s.text for block in document.blocks for s in block.spans if s.style == "bold"]
+    assert "“主队列”" in bold and "《并发编程指南》" in bold

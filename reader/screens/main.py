@@ -137,7 +137,7 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self.follow_archive)
 
     def _load_with(self, index: ArchiveIndex, worker) -> None:
-        warm = index.count() > 0
+        warm = index.has_articles()
         if warm:
             if self.grouping is Grouping.DATE:
                 self._publish_first_page(index)

@@ -216,3 +216,36 @@ def test_character_index_follows_changes(tmp_path: Path, monkeypatch: pytest.Mon
     assert {h.article.id for h in index.search(parse_query("振兴与抚顺"))} == {
         "posts/1.md", "posts/4.md", "posts/5.md"}
     index.db.execute("INSERT INTO chars (chars) VALUES ('integrity-check')")
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Shanghai",
+                                  "Australia/Lord_Howe"])
+def test_month_counts_are_local_months(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       zone: str) -> None:
+    """Counted from ranges of the date index between local month starts; the same as
+    grouping every row by SQLite's own local month, across DST changes and month ends."""
+    import time
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        dates = ["2022-03-31T23:30:00-04:00", "2022-04-01T00:30:00-04:00",
+                 "2022-03-13T02:30:00-05:00", "2022-03-31T16:30:00+00:00",
+                 "2021-12-31T23:59:59+08:00", "2022-01-01T00:00:00+08:00",
+                 "2022-10-02T02:15:00+11:00", "1999-01-01T00:00:00+00:00"]
+        files = {f"{n}.md": f"---\ntitle: t{n}\ndate: {d}\n---\n正文" for n, d in enumerate(dates)}
+        files["undated.md"] = "正文，没有日期"
+        root = tmp_path / "archive"
+        write_files(root, files)
+        os.utime(root / "undated.md", (0, 0))
+        index = ArchiveIndex(root, tmp_path / "index.sqlite3")
+        index.refresh(parallel=False)
+        expected = [tuple(row) for row in index.db.execute(
+            "SELECT strftime('%Y-%m', stamp, 'unixepoch', 'localtime') AS month, count(*) "
+            "FROM articles GROUP BY month ORDER BY month IS NULL, month DESC")]
+        assert index.month_counts() == expected
+        assert sum(count for _, count in expected) == len(files)
+        index.close()
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from reader.screens.main import MainScreen
+from reader.screens.main import FirstScreen, MainScreen, read_first_screen
 from reader.settings import Settings
 
 
@@ -35,9 +35,11 @@ class ReaderApp(App[None]):
                 id="app.focus_previous"),
     ]
 
-    def __init__(self, root: Path, settings: Settings | None = None) -> None:
+    def __init__(self, root: Path, settings: Settings | None = None,
+                 first: FirstScreen | None = None) -> None:
         super().__init__()
         self.root = Path(root)
+        self.first = first
         self.settings = settings or Settings.load()
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
             "textual-dark"
@@ -45,7 +47,7 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = str(self.root)
-        self.push_screen(MainScreen(self.root, self.settings))
+        self.push_screen(MainScreen(self.root, self.settings, self.first))
 
     def action_help(self) -> None:
         screen = self.screen
@@ -53,9 +55,13 @@ class ReaderApp(App[None]):
             screen.action_help()
 
 
-def make_app(root: Path, settings: Settings | None = None) -> ReaderApp:
-    """The one way to build the app, for the command line and the tests alike."""
-    return ReaderApp(root, settings)
+def make_app(root: Path, settings: Settings | None = None, warm_start: bool = False
+             ) -> ReaderApp:
+    """The one way to build the app, for the command line and the tests alike.
+
+    `warm_start`: read the first screen from the index now, before the app runs.
+    """
+    return ReaderApp(root, settings, read_first_screen(Path(root)) if warm_start else None)
 
 
 def graphics_terminal(env: dict[str, str]) -> bool:
@@ -79,5 +85,5 @@ def run(root: Path) -> int:
     if graphics_terminal(dict(os.environ)):
         # textual-image asks the terminal what it can draw when first imported.
         import textual_image.widget  # noqa: F401
-    make_app(root).run()
+    make_app(root, warm_start=True).run()
     return 0

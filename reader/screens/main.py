@@ -6,6 +6,7 @@ import os
 import sqlite3
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -42,6 +43,56 @@ LOAD_REFRESH_SECONDS = 0.4
 FIRST_PAGE = 300
 
 
+@dataclass
+class FirstScreen:
+    """What the first screen shows, read from a warm index before the app starts."""
+
+    articles: dict[str, Article]
+    newest: list[Article]
+    groups: list[Group]
+    article: Article
+    document: Document | None  # None for a long article: converted in a worker as usual
+    block: int
+
+
+#: An article larger than this is not converted before the app starts (the screen would
+#: stay blank meanwhile); it opens as any other, with the app already drawn.
+FIRST_ARTICLE_MAX_BYTES = 256 * 1024
+
+
+def read_first_screen(root: Path) -> FirstScreen | None:
+    """The newest articles, the month counts and the article to open, from the index.
+
+    Read before Textual starts: read in the load worker, the same work ran beside Textual's
+    own start-up and both took twice as long (one interpreter lock). None when there is no
+    index yet (the load worker builds it) or it cannot be read.
+    """
+    index = ArchiveIndex(root)
+    if not index.path.exists():
+        return None
+    state = ReadingState.load(root)
+    try:
+        if not index.has_articles():
+            return None
+        newest = index.newest(FIRST_PAGE)
+        articles = {article.id: article for article in newest}
+        remembered = state.current
+        if remembered and remembered not in articles:
+            found = index.article(remembered)
+            if found is not None:
+                articles[found.id] = found
+        groups = by_date_first_page(newest, index.month_counts())
+        chosen = articles.get(remembered or "", newest[0])
+        block = state.positions.get(chosen.id, 0) if chosen.id == remembered else 0
+        small = chosen.size <= FIRST_ARTICLE_MAX_BYTES
+        document = render_article(root, chosen) if small else None
+    except Exception:  # only a head start: the load worker finds out what is wrong
+        return None
+    finally:
+        index.close()
+    return FirstScreen(articles, newest, groups, chosen, document, block)
+
+
 class MainScreen(Screen[None]):
     """Loads the archive in a worker and shows it as it arrives."""
 
@@ -69,9 +120,10 @@ class MainScreen(Screen[None]):
     grouping: reactive[Grouping] = reactive(Grouping.DATE, init=False)
     sidebar_width: reactive[int] = reactive(40, init=False)
 
-    def __init__(self, root: Path, settings: Settings) -> None:
+    def __init__(self, root: Path, settings: Settings, first: FirstScreen | None = None) -> None:
         super().__init__()
         self.root = root
+        self._first = first
         self.settings = settings
         self.archive = Archive(root)
         self.articles: dict[str, Article] = {}
@@ -108,6 +160,21 @@ class MainScreen(Screen[None]):
         self.query_one(Sidebar).styles.width = self.sidebar_width
         self.query_one(ArticleView).show_message("Loading the archive…")
         self.query_one(Sidebar).focus()
+        first = self._first
+        if first is not None and self.grouping is Grouping.DATE:
+            # Read before the app started: on screen in the first frame.
+            self._opening = True  # the snapshot must not open an article itself
+            self._apply_snapshot(first.articles, first.newest, first.groups, [],
+                                 len(first.newest), False, Grouping.DATE)
+            if first.document is None:
+                self._opening = False
+                self.open_article(first.article.id, first.block)
+            else:
+                self.state.current = first.article.id
+                self.query_one(Sidebar).reveal(first.article.id)
+                self._show(first.article, first.document, first.block)
+        else:
+            self._first = None
         self.load()
 
     def on_unmount(self) -> None:
@@ -139,7 +206,7 @@ class MainScreen(Screen[None]):
     def _load_with(self, index: ArchiveIndex, worker) -> None:
         warm = index.has_articles()
         if warm:
-            if self.grouping is Grouping.DATE:
+            if self.grouping is Grouping.DATE and self._first is None:
                 self._publish_first_page(index)
             self._publish(index, finished=False)
         last = time.monotonic()
@@ -381,6 +448,9 @@ class MainScreen(Screen[None]):
             self.call_after_refresh(self._ready_for_benchmark, ready_file)
 
     def _ready_for_benchmark(self, ready_file: str) -> None:
+        if not self.query_one(ArticleView).lines:  # not laid out (and drawn) yet
+            self.call_after_refresh(self._ready_for_benchmark, ready_file)
+            return
         Path(ready_file).write_text(f"{len(self.articles)}\n", encoding="utf-8")
         self.app.exit()
 

@@ -249,3 +249,42 @@ def test_month_counts_are_local_months(tmp_path: Path, monkeypatch: pytest.Monke
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_month_counts_kept_until_the_index_or_the_zone_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    def by_sql(index: ArchiveIndex) -> list[tuple]:
+        return [tuple(row) for row in index.db.execute(
+            "SELECT strftime('%Y-%m', stamp, 'unixepoch', 'localtime') AS month, count(*) "
+            "FROM articles GROUP BY month ORDER BY month IS NULL, month DESC")]
+
+    root = tmp_path / "archive"
+    write_files(root, {"a.md": "---\ntitle: a\ndate: 2022-03-31T23:30:00-04:00\n---\n正文",
+                       "b.md": "---\ntitle: b\ndate: 2022-02-10T10:00:00+00:00\n---\n正文"})
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        index = ArchiveIndex(root, tmp_path / "index.sqlite3")
+        index.refresh(parallel=False)
+        first = index.month_counts()
+        assert first == by_sql(index) == [("2022-04", 1), ("2022-02", 1)]
+        assert index.db.execute("SELECT 1 FROM meta WHERE key = 'month_counts'").fetchone()
+        assert index.month_counts() == first  # kept
+        # Another zone: other month starts, counted again.
+        monkeypatch.setenv("TZ", "America/New_York")
+        time.tzset()
+        assert index.month_counts() == by_sql(index) == [("2022-03", 1), ("2022-02", 1)]
+        # A write drops what was kept.
+        write_files(root, {"c.md": "---\ntitle: c\ndate: 2021-07-01T12:00:00+00:00\n---\n正文"})
+        index.refresh_paths(["c.md"])
+        assert index.month_counts() == by_sql(index) == [
+            ("2022-03", 1), ("2022-02", 1), ("2021-07", 1)]
+        (root / "a.md").unlink()
+        index.refresh_paths(["a.md"])
+        assert index.month_counts() == by_sql(index) == [("2022-02", 1), ("2021-07", 1)]
+        index.close()
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -238,3 +238,38 @@ async def test_palette_shows_odd_file_names_as_text(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause(0.3)
         assert app.is_running
+
+
+async def test_a_warm_start_shows_the_first_screen_in_its_first_frame(archive: Path) -> None:
+    """With an index, the first screen is read before the app starts, so the first frame
+    already holds the months and the article read last time; the rest then loads."""
+    app = make_app(archive)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        await pilot.press("j", "j", "enter")
+        remembered = screen.query_one(ArticleView).article_id
+        await pilot.press("q")
+    app = make_app(archive, warm_start=True)
+    assert app.first is not None and app.first.article.id == remembered
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        view = screen.query_one(ArticleView)
+        assert view.article_id == remembered and view.lines  # no wait for a worker
+        assert screen.query_one(Sidebar).rows
+        loaded = await wait_loaded(pilot)
+        assert len(loaded.ordered) == 35 and view.article_id == remembered
+    # No index yet: nothing to read ahead, and the app builds it as before.
+    assert make_app(archive.parent / "missing", warm_start=True).first is None
+
+
+async def test_a_warm_start_converts_a_long_article_once_drawn(
+        archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("reader.screens.main.FIRST_ARTICLE_MAX_BYTES", 10)
+    async with make_app(archive).run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+    app = make_app(archive, warm_start=True)
+    assert app.first is not None and app.first.document is None
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        assert screen.query_one(ArticleView).article_id == app.first.article.id

@@ -53,6 +53,7 @@ class FirstScreen:
     article: Article
     document: Document | None  # None for a long article: converted in a worker as usual
     block: int
+    state: ReadingState  # read once, for this and then for the screen
 
 
 #: An article larger than this is not converted before the app starts (the screen would
@@ -90,7 +91,7 @@ def read_first_screen(root: Path) -> FirstScreen | None:
         return None
     finally:
         index.close()
-    return FirstScreen(articles, newest, groups, chosen, document, block)
+    return FirstScreen(articles, newest, groups, chosen, document, block, state)
 
 
 class MainScreen(Screen[None]):
@@ -129,7 +130,7 @@ class MainScreen(Screen[None]):
         self.articles: dict[str, Article] = {}
         self.ordered: list[Article] = []
         self.in_progress = True
-        self.state = ReadingState.load(root)
+        self.state = first.state if first is not None else ReadingState.load(root)
         self.document: Document | None = None
         self.shown: str | None = None  # the article in the main pane
         self.top_block = 0  # the block at the top of the main pane

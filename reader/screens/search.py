@@ -174,9 +174,10 @@ class SearchScreen(ModalScreen[Chosen | None]):
         self._loading_more = self._refreshing = False
         self._snippets = {hit.article.id: text for hit, text in zip(hits, snippets, strict=True)}
         count = len(hits)
-        more = "+ (more below)" if count >= limit else ""
-        status = Text(f"{count}{more} result{'s' if count != 1 else ''} · enter opens · "
-                      "escape returns" if count else "Nothing matched.")
+        full = count >= limit
+        status = Text(f"{count}{'+' if full else ''} result{'s' if count != 1 else ''}"
+                      f"{' (more below)' if full else ''} · enter opens · escape returns"
+                      if count else "Nothing matched.")
         if self._indexing():
             status.append(" · still indexing the archive: more may match", style="italic")
         self.query_one("#search-status", Static).update(status)

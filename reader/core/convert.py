@@ -119,6 +119,131 @@ def _prefer_real_image_address(
     return True if tag in ("del", "s", "strike") else None
 
 
+#: Where a table stands in the HTML given to html2text, until its Markdown replaces it.
+_TABLE_HOLDER = re.compile("\ue010(\\d+)\ue011")
+_TABLE_PART = re.compile(r"<(/?)(table|tr|td|th)\b[^<>]{0,4000}>", re.IGNORECASE)
+#: A cell longer than this is a page laid out in a table (an article beside its picture),
+#: which reads better as its cells one after another than as a table no screen fits.
+LAYOUT_CELL = 300
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+
+
+@dataclass
+class _Table:
+    start: int
+    rows: list[list[tuple[int, int, bool]]] = field(default_factory=list)  # cell bounds
+    cell: tuple[int, bool] | None = None  # where the open cell's content starts
+    nested: bool = False
+
+    def end_cell(self, at: int) -> None:
+        if self.cell is not None:
+            if not self.rows:
+                self.rows.append([])
+            self.rows[-1].append((self.cell[0], at, self.cell[1]))
+            self.cell = None
+
+
+def _tables(markup: str) -> list[tuple[int, int, list[list[tuple[int, int, bool]]]]]:
+    """The innermost tables of `markup`: their bounds and their cells' bounds, row by row.
+
+    Cells and rows close where the next one opens, and a table never closed at the end, as
+    browsers read them; a table holding another is a layout, left to html2text.
+    """
+    found = []
+    stack: list[_Table] = []
+    for match in _TABLE_PART.finditer(markup):
+        closing, name = match.group(1) == "/", match.group(2).lower()
+        if name == "table" and not closing:
+            if stack:
+                stack[-1].nested = True
+            stack.append(_Table(match.end()))
+            continue
+        if not stack:
+            continue
+        table = stack[-1]
+        table.end_cell(match.start())
+        if name == "table":
+            stack.pop()
+            if not table.nested and any(table.rows):
+                found.append((table.start, match.end(), table.rows))
+        elif name == "tr":
+            if not closing:
+                table.rows.append([])
+        elif not closing:
+            table.cell = (match.end(), name == "th")
+    if stack and not stack[-1].nested:  # never closed: it runs to the end, as in a browser
+        stack[-1].end_cell(len(markup))
+        if any(stack[-1].rows):
+            found.append((stack[-1].start, len(markup), stack[-1].rows))
+    return found
+
+
+def _cell_markdown(converter: _Converter, markup: str) -> str:
+    """A cell's content as one line of Markdown, its pipes escaped."""
+    cell = _Converter()
+    text = " ".join(cell.handle(markup).split())
+    converter.fallbacks.update(cell.fallbacks)
+    return _UNESCAPED_PIPE.sub(r"\1\\|", text)
+
+
+def _hold_tables(markup: str, converter: _Converter) -> tuple[str, list[str]]:
+    """Replace each table by a holder html2text passes through, and make its Markdown.
+
+    html2text writes a table whose cells hold paragraphs or lists as lines that are no
+    longer a Markdown table (`Progress |` over `---|---`), and lets a `|` in a cell split it.
+    Here each cell becomes one line of Markdown; a table of one column is no table to a
+    reader and becomes its cells, one after another.
+    """
+    markup = markup.replace("\ue010", "").replace("\ue011", "")
+    found = _tables(markup)
+    if not found:
+        return markup, []
+    found.sort()
+    parts: list[str] = []
+    tables: list[str] = []
+    done = 0
+    for start, end, rows in found:
+        start = markup.rfind("<", 0, start)  # the `<table …>` tag itself
+        rows = [row for row in rows if row]
+        parts.append(markup[done:start])
+        done = end
+        width = max(len(row) for row in rows)
+        cells = [[_cell_markdown(converter, markup[a:b]) for a, b, _ in row]
+                 for row in rows] if width > 1 else []
+        if width < 2 or any(len(cell) > LAYOUT_CELL for row in cells for cell in row):
+            # A layout (text beside a picture), not data: its cells one after another.
+            parts.append("".join(f"<div>{markup[a:b]}</div>" for row in rows for a, b, _ in row))
+            continue
+        lines = []
+        for number, row in enumerate(cells):
+            row += [""] * (width - len(row))
+            lines.append("| " + " | ".join(row) + " |")
+            if number == 0:
+                lines.append("|" + "---|" * width)
+        parts.append(f"<p>\ue010{len(tables)}\ue011</p>")
+        tables.append("\n".join(lines))
+    parts.append(markup[done:])
+    return "".join(parts), tables
+
+
+def _place_tables(markdown: str, tables: list[str]) -> str:
+    """Put each table's Markdown where its holder came out, under the same line prefix (a
+    quote's `> ` or a list item's indent)."""
+    if not tables:
+        return markdown
+
+    def place(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if number >= len(tables):
+            return ""
+        line_start = markdown.rfind("\n", 0, match.start()) + 1
+        prefix = markdown[line_start : match.start()]
+        prefix = prefix if not prefix.strip(" >") else ""
+        return f"\n{prefix}".join(tables[number].split("\n"))
+
+    return _TABLE_HOLDER.sub(place, markdown)
+
+
 class _TooSlow(Exception):
     pass
 
@@ -162,7 +287,8 @@ def html_to_markdown(markup: str, time_limit: float = TIME_LIMIT) -> Converted:
     previous = sys.getprofile()
     sys.setprofile(_with_time_limit(time_limit))
     try:
-        markdown = converter.handle(markup)
+        held, tables = _hold_tables(markup, converter)
+        markdown = _place_tables(converter.handle(held), tables)
     except _TooSlow:
         return _fallback(markup, notes, f"converting it took over {time_limit:g} s")
     except RecursionError:

@@ -196,7 +196,11 @@ def test_every_sample_article_renders(sample: Path) -> None:
         assert "SCRIPT TEXT MUST NEVER BE SHOWN" not in plain_text(lines)
 
 
-@pytest.mark.parametrize("bad", ["<![", "<a " * 40_000, "<ul>" * 5000 + "x", "<div" * 10000])
+@pytest.mark.parametrize("bad", [
+    "<![", "<a " * 40_000, "<ul>" * 5000 + "x", "<div" * 10000,
+    "<table><tr><td>a<td>b" * 20_000, "<table><tr><td>a</td><td>b</td></tr></table>" * 20_000,
+    "<table><tr>" + "<td>x" * 100_000,
+])
 def test_hostile_html_is_bounded(bad: str) -> None:
     import time
 

@@ -1,0 +1,137 @@
+"""HTML tables: data tables as tables, layouts as text, never stray `|` and `---`."""
+
+from pathlib import Path
+
+from reader.core.archive import read_source
+from reader.core.document import build_document
+from reader.core.model import BlockKind
+
+from .test_render import document_text, visible_text
+
+
+def _blocks(markup: str, is_html: bool = True):
+    return build_document(markup, is_html=is_html).blocks
+
+
+def _table_rows(block) -> list[list[str]]:
+    """A table block's rows, as its cells' text (the rule under the header left out)."""
+    lines = block.text.split("\n")
+    return [[cell.strip() for cell in line.split("│")] for line in [lines[0], *lines[2:]]]
+
+
+def _no_stray_table_marks(blocks) -> None:
+    for block in blocks:
+        if block.kind is not BlockKind.TABLE:
+            assert "---|" not in block.text and not block.text.rstrip().endswith("|"), block.text
+
+
+def test_cells_holding_paragraphs_make_a_table() -> None:
+    markup = (
+        "<p>前言</p><table>"
+        "<tr><td>进度</td><td><progress value=0 max=4></progress></td></tr>"
+        "<tr><td>联系人</td><td><p><a href='https://example.cn/u'>王小明</a></p>\n</td></tr>"
+        "<tr><td>负责人</td><td><p>李四</p><p>张三</p></td></tr>"
+        "</table><p>后记</p>"
+    )
+    document = build_document(markup, is_html=True)
+    kinds = [block.kind for block in document.blocks]
+    assert kinds == [BlockKind.PARAGRAPH, BlockKind.TABLE, BlockKind.PARAGRAPH]
+    assert _table_rows(document.blocks[1]) == [
+        ["进度", ""], ["联系人", "王小明"], ["负责人", "李四 张三"],
+    ]
+    assert [link.url for link in document.links] == ["https://example.cn/u"]
+    _no_stray_table_marks(document.blocks)
+
+
+def test_a_pipe_in_a_cell_stays_in_its_cell() -> None:
+    blocks = _blocks("<table><tr><th>表达式</th><th>含义</th></tr>"
+                     "<tr><td>a|b</td><td>a 或 b</td></tr>"
+                     "<tr><td>x\\|y</td><td>转义</td></tr></table>")
+    assert [block.kind for block in blocks] == [BlockKind.TABLE]
+    assert _table_rows(blocks[0]) == [["表达式", "含义"], ["a|b", "a 或 b"], ["x\\|y", "转义"]]
+
+
+def test_lists_and_breaks_in_a_cell_become_one_line() -> None:
+    blocks = _blocks("<table><tr><td>要点</td><td><ul><li>一</li><li>二</li></ul></td></tr>"
+                     "<tr><td>地址</td><td>北京<br>上海</td></tr></table>")
+    rows = _table_rows(blocks[0])
+    assert rows[0][0] == "要点" and "一" in rows[0][1] and "二" in rows[0][1]
+    assert rows[1] == ["地址", "北京 上海"]
+
+
+def test_images_in_cells_are_numbered_in_order() -> None:
+    document = build_document(
+        "<p><img src='http://img.example.cn/0.jpg'></p><table><tr>"
+        "<td><img data-original='http://img.example.cn/1.jpg' src='data:x'></td>"
+        "<td><img src='http://img.example.cn/2.jpg' alt='第二张'></td></tr></table>",
+        is_html=True,
+    )
+    assert [image.url for image in document.images] == [
+        "http://img.example.cn/0.jpg", "http://img.example.cn/1.jpg",
+        "http://img.example.cn/2.jpg",
+    ]
+    table = next(block for block in document.blocks if block.kind is BlockKind.TABLE)
+    assert "[image 2]" in table.text and "[image 3: 第二张]" in table.text
+
+
+def test_a_page_laid_out_in_a_table_reads_as_text() -> None:
+    story = "".join(f"<p>第{n}段：一篇很长的文章，放在表格的一格里，旁边是一张图片。</p>"
+                    for n in range(20))
+    blocks = _blocks(f"<table><tr><td>{story}</td><td><img src='http://e.cn/a.jpg'></td></tr>"
+                     "</table>")
+    assert BlockKind.TABLE not in [block.kind for block in blocks]
+    assert sum(block.kind is BlockKind.PARAGRAPH for block in blocks) >= 20
+    _no_stray_table_marks(blocks)
+
+
+def test_a_table_of_one_column_reads_as_text() -> None:
+    blocks = _blocks("<table><tr><td>第一格</td></tr><tr><td>第二格</td></tr></table>")
+    assert [(block.kind, block.text) for block in blocks] == [
+        (BlockKind.PARAGRAPH, "第一格"), (BlockKind.PARAGRAPH, "第二格"),
+    ]
+
+
+def test_a_table_inside_a_table_is_still_a_table() -> None:
+    blocks = _blocks("<table><tr><td><table><tr><th>名</th><th>值</th></tr>"
+                     "<tr><td>甲</td><td>1</td></tr></table></td></tr></table>")
+    tables = [block for block in blocks if block.kind is BlockKind.TABLE]
+    assert len(tables) == 1 and _table_rows(tables[0]) == [["名", "值"], ["甲", "1"]]
+    _no_stray_table_marks(blocks)
+
+
+def test_a_table_in_a_quote_stays_in_the_quote() -> None:
+    blocks = _blocks("<blockquote><table><tr><td>左</td><td>右</td></tr></table></blockquote>")
+    assert [(block.kind, block.quote) for block in blocks] == [(BlockKind.TABLE, 1)]
+
+
+def test_unclosed_and_stray_table_tags_lose_no_text() -> None:
+    for markup in ("<table><tr><td>甲</td><td>乙", "<td>丙</td></tr></table><p>丁</p>",
+                   "<table><table><tr><td>戊</td></tr>"):
+        document = build_document(markup, is_html=True)
+        shown = document_text(document).translate({ord(c): None for c in "│─┼"})
+        assert shown == visible_text(markup), markup
+
+
+def test_holder_characters_in_an_article_cannot_pull_in_a_table() -> None:
+    """The private characters that hold a table's place are removed from the input first."""
+    blocks = _blocks("<p>\ue0100\ue011</p><table><tr><td>真</td><td>表</td></tr></table>"
+                     "<p>\ue0101\ue011</p>")
+    assert [(block.kind, block.text) for block in blocks if block.kind is not BlockKind.TABLE
+            ] == [(BlockKind.PARAGRAPH, "0"), (BlockKind.PARAGRAPH, "1")]
+    assert [_table_rows(block) for block in blocks if block.kind is BlockKind.TABLE] == [
+        [["真", "表"]]]
+
+
+def test_markdown_with_an_html_table(shared: Path) -> None:
+    """Real posts that lay out a key-value table in HTML inside Markdown (a Zola blog)."""
+    posts = [post for post in sorted((shared / "corpora").glob("*/content/*oals-2025-*pdate.md"))
+             if "<table" in post.read_text(encoding="utf-8")]
+    assert len(posts) >= 3
+    for post in posts:
+        source = read_source(post)
+        blocks = build_document(source.body, is_html=source.is_html).blocks
+        tables = [block for block in blocks if block.kind is BlockKind.TABLE]
+        assert tables, post.name
+        assert all(_table_rows(t)[1][0] == "Point of contact" for t in tables if
+                   len(_table_rows(t)) > 1 and _table_rows(t)[0][0] == "Progress")
+        _no_stray_table_marks(blocks)

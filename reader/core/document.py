@@ -221,20 +221,26 @@ class _Builder:
             i += 1
         if rows:
             columns = max(len(r) for r in rows)
-            widths = [max(cell_len(r[c]) if c < len(r) else 0 for r in rows) for c in
-                      range(columns)]
-            lines = []
-            for number, cells in enumerate(rows):
-                padded = [
-                    (cells[c] if c < len(cells) else "")
-                    + " " * (widths[c] - cell_len(cells[c] if c < len(cells) else ""))
-                    for c in range(columns)
-                ]
-                lines.append(" │ ".join(padded).rstrip())
+            rows = [[cell.strip() for cell in r] + [""] * (columns - len(r)) for r in rows]
+            widths = [max(cell_len(r[c]) for r in rows) for c in range(columns)]
+            # The text at its natural width, as `reader show` and find read it; `cells` says
+            # where each cell lies in it, so a narrower screen can wrap cells in their columns.
+            text = ""
+            cells: list[tuple[tuple[int, int], ...]] = []
+            for number, row in enumerate(rows):
+                bounds = []
+                for c, cell in enumerate(row):
+                    if c:
+                        text += " │ "
+                    bounds.append((len(text), len(text) + len(cell)))
+                    text += cell + " " * (widths[c] - cell_len(cell))
+                text = text.rstrip(" ") + "\n"
+                cells.append(tuple(bounds))
                 if number == 0:
-                    lines.append("─┼─".join("─" * w for w in widths))
+                    text += "─┼─".join("─" * w for w in widths) + "\n"
             self.document.blocks.append(
-                Block(BlockKind.TABLE, [Span("\n".join(lines))], quote=quote, indent=indent)
+                Block(BlockKind.TABLE, [Span(text.rstrip("\n"))], quote=quote, indent=indent,
+                      cells=tuple(cells))
             )
         return i
 

@@ -24,6 +24,9 @@ class Line:
     block: int
     start: int = 0
     end: int = 0
+    #: Where each span starts in the block's text (-1: drawn, not text), for lines whose
+    #: spans are not one run of it (a table's row wrapped in its columns); None: one run.
+    offsets: tuple[int, ...] | None = None
 
     @property
     def text(self) -> str:
@@ -66,6 +69,9 @@ def _lay_block(block: Block, index: int, width: int) -> list[Line]:
     text = block.text
     if block.kind is BlockKind.RULE:
         return [Line(first_lead, (Span("─" * available, "rule"),), index)]
+    if block.kind is BlockKind.TABLE and block.cells and max(
+            cell_width(line) for line in text.split("\n")) > available:
+        return _fit_table(block, index, available, first_lead, rest_lead)
     if block.kind in (BlockKind.CODE, BlockKind.TABLE):
         lines: list[Line] = []
         position = 0
@@ -83,6 +89,122 @@ def _lay_block(block: Block, index: int, width: int) -> list[Line]:
         lead = first_lead if number == 0 else rest_lead
         lines.append(Line(lead, _visible(slice_spans(block.spans, start, end)), index, start, end))
     return lines
+
+
+#: Between two columns of a table, and the narrowest a column is made to fit a screen.
+COLUMN_GAP = " │ "
+NARROWEST_COLUMN = 6
+
+
+def _column_widths(natural: list[int], room: int) -> list[int]:
+    """Widths that fit `room`: narrow columns keep theirs, the wide share what is left."""
+    widths = list(natural)
+    while sum(widths) > room:
+        widest = max(widths)
+        if widest <= NARROWEST_COLUMN:
+            break
+        others = [w for w in widths if w < widest]
+        # Cut every widest column down to the next width below, or as far as `room` asks.
+        floor = max(max(others, default=NARROWEST_COLUMN), NARROWEST_COLUMN)
+        count = widths.count(widest)
+        excess = sum(widths) - room
+        target = max(floor, widest - -(-excess // count))
+        widths = [target if w == widest else w for w in widths]
+    return widths
+
+
+def _fit_table(block: Block, index: int, available: int, first_lead: str,
+               rest_lead: str) -> list[Line]:
+    """A table too wide for the screen, each cell wrapped inside its column.
+
+    Each piece of a cell keeps its place in the block's text (`Line.offsets`), so find
+    still marks matches inside cells. Where even the narrowest columns do not fit, the
+    rows become records.
+    """
+    text = block.text
+    style = block.spans[0].style if block.spans else ""
+    columns = max(len(row) for row in block.cells)
+    room = available - cell_width(COLUMN_GAP) * (columns - 1)
+    natural = [max((cell_width(text[a:b]) for a, b in (row[c] for row in block.cells
+                                                       if c < len(row))), default=0)
+               for c in range(columns)]
+    widths = _column_widths(natural, room)
+    if sum(widths) > room:
+        return _table_records(block, index, available, first_lead, rest_lead)
+    lines: list[Line] = []
+    for number, row in enumerate(block.cells):
+        pieces = [[(a + s, a + e) for s, e in break_lines(text[a:b], widths[c])] if b > a
+                  else [] for c, (a, b) in enumerate(row)]
+        for k in range(max((len(p) for p in pieces), default=0) or 1):
+            spans: list[Span] = []
+            offsets: list[int] = []
+            covered: list[int] = []
+            for c, cell in enumerate(pieces):
+                if c:
+                    spans.append(Span(COLUMN_GAP, style))
+                    offsets.append(-1)
+                start, end = cell[k] if k < len(cell) else (row[c][0], row[c][0])
+                piece = text[start:end]
+                if piece:
+                    spans.append(Span(piece, style))
+                    offsets.append(start)
+                    covered += [start, end]
+                pad = widths[c] - cell_width(piece)
+                if pad and c < len(pieces) - 1:
+                    spans.append(Span(" " * pad, style))
+                    offsets.append(-1)
+            lead = first_lead if not lines else rest_lead
+            lines.append(Line(lead, tuple(spans), index, min(covered, default=row[0][0]),
+                              max(covered, default=row[0][0]), tuple(offsets)))
+        if number == 0:
+            rule = "─┼─".join("─" * w for w in widths)
+            lines.append(Line(rest_lead, (Span(rule, style),), index, row[0][0], row[0][0],
+                              (-1,)))
+    return lines
+
+
+def _table_records(block: Block, index: int, available: int, first_lead: str,
+                   rest_lead: str) -> list[Line]:
+    """A table on a screen too narrow for its columns: each row as a record, every cell
+    under its column's heading (`heading: value`), records apart by a rule."""
+    text = block.text
+    style = block.spans[0].style if block.spans else ""
+    header = block.cells[0]
+    lines: list[Line] = []
+    for number, row in enumerate(block.cells[1:] or block.cells[:1]):
+        if lines:
+            lines.append(Line(rest_lead, (Span("─" * available, style),), index,
+                              row[0][0], row[0][0], (-1,)))
+        for c, (a, b) in enumerate(row):
+            label_start, label_end = header[c] if c < len(header) and len(block.cells) > 1 \
+                else (a, a)
+            label = text[label_start:label_end]
+            # The headings are text of the first record; later ones repeat them as drawn.
+            label_offset = label_start if number == 0 else -1
+            head: list[tuple[Span, int]] = [(Span(label, f"{style} bold".strip()),
+                                             label_offset), (Span(": ", style), -1)] \
+                if label else []
+            lead_width = cell_width(label) + 2 if label else 0
+            room = available - lead_width
+            if room < NARROWEST_COLUMN and head:  # the heading on a line of its own
+                lines.append(_pieces_line(rest_lead if lines else first_lead, head[:1], index))
+                head, lead_width, room = [], 2, available - 2
+            value = [(a + s, a + e) for s, e in break_lines(text[a:b], max(room, 1))] \
+                if b > a else [(a, a)]
+            for k, (start, end) in enumerate(value):
+                parts = list(head) if k == 0 else [(Span(" " * lead_width, style), -1)]
+                if end > start:
+                    parts.append((Span(text[start:end], style), start))
+                lines.append(_pieces_line(rest_lead if lines else first_lead, parts, index))
+    return lines
+
+
+def _pieces_line(lead: str, parts: list[tuple[Span, int]], index: int) -> Line:
+    """A line of spans from here and there in a block's text (offset -1: drawn only)."""
+    covered = [o for span, o in parts if o >= 0] + [
+        o + len(span.text) for span, o in parts if o >= 0]
+    return Line(lead, tuple(span for span, _ in parts), index, min(covered, default=0),
+                max(covered, default=0), tuple(o for _, o in parts))
 
 
 def layout(document: Document, width: int) -> list[Line]:
@@ -117,8 +239,13 @@ def mark_spans(line: Line, marks: list[tuple[int, int, int]]) -> list[tuple[Span
     """
     pieces: list[tuple[Span, int | None]] = []
     position = line.start
-    for span in line.spans:
+    for number_of_span, span in enumerate(line.spans):
         text = span.text
+        if line.offsets is not None:
+            position = line.offsets[number_of_span]
+            if position < 0:
+                pieces.append((span, None))
+                continue
         offset = 0
         while offset < len(text):
             here = position + offset

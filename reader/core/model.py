@@ -85,6 +85,8 @@ class Block:
     prefix: str = ""
     indent: int = 0
     quote: int = 0
+    #: A table's cells, row by row, as (start, end) ranges of `text`.
+    cells: tuple[tuple[tuple[int, int], ...], ...] = ()
 
     @property
     def text(self) -> str:

@@ -4,7 +4,10 @@ from pathlib import Path
 
 from reader.core.archive import read_source
 from reader.core.document import build_document
+from reader.core.layout import layout, mark_spans
+from reader.core.linebreak import cell_width
 from reader.core.model import BlockKind
+from reader.core.search import find_in_document
 
 from .test_render import document_text, visible_text
 
@@ -135,3 +138,68 @@ def test_markdown_with_an_html_table(shared: Path) -> None:
         assert all(_table_rows(t)[1][0] == "Point of contact" for t in tables if
                    len(_table_rows(t)) > 1 and _table_rows(t)[0][0] == "Progress")
         _no_stray_table_marks(blocks)
+
+
+# -- laid out on a narrow screen ---------------------------------------------------------
+
+_WIDE = build_document(
+    "<table><tr><th>月份</th><th>摘要</th><th>作者</th></tr>"
+    "<tr><td>一月</td><td>我们花了三个月重新设计了索引，让十万篇文章的档案在一秒内打开，"
+    "并且搜索一两个汉字的词也不会漏掉任何一篇。</td><td>王小明</td></tr>"
+    "<tr><td>二月</td><td>Latin words wrap at spaces: incremental refresh reads only "
+    "changed files.</td><td>李四</td></tr></table>",
+    is_html=True,
+)
+
+
+def _table_lines(width: int):
+    return [line for line in layout(_WIDE, width) if line.block >= 0]
+
+
+def test_a_wide_table_wraps_its_cells_inside_their_columns() -> None:
+    lines = _table_lines(40)
+    assert all(cell_width(line.lead + line.text) <= 40 for line in lines)
+    assert len(lines) > 4  # the long cells took several lines each
+    # The columns stay straight: every line has its bars at the same places.
+    bars = {tuple(i for i, char in enumerate(_cells(line.text)) if char in "│┼")
+            for line in lines}
+    assert len(bars) == 1
+    # Read column by column, no character is lost or added.
+    summary = "".join(line.text.split("│")[1] for line in lines if "│" in line.text)
+    assert "".join(summary.split()) == "".join(
+        "".join(row[1] for row in _table_rows(_WIDE.blocks[0])).split())
+
+
+def _cells(text: str) -> str:
+    """`text` with each wide character as two cells, so that bar positions compare."""
+    return "".join(char * cell_width(char) for char in text)
+
+
+def test_find_marks_the_match_inside_a_wrapped_cell() -> None:
+    matches = find_in_document(_WIDE, ["十万篇文章"])
+    assert len(matches) == 1
+    marks = [(start, end, number) for number, (_, start, end) in enumerate(matches)]
+    marked = "".join(span.text for line in _table_lines(30)
+                     for span, number in mark_spans(line, marks) if number is not None)
+    assert marked == "十万篇文章"
+
+
+def test_a_screen_too_narrow_for_the_columns_shows_records() -> None:
+    lines = _table_lines(14)
+    assert all(cell_width(line.lead + line.text) <= 14 for line in lines)
+    text = "\n".join(line.text for line in lines)
+    assert text.startswith("月份: 一月\n摘要: ") and "作者: 王小明" in text and "月份: 二月" in text
+    values = "".join(line.text.split(": ", 1)[-1] for line in lines if "─" not in line.text)
+    assert "".join(values.split()).count("我们花了三个月重新设计了索引") == 1
+    matches = find_in_document(_WIDE, ["十万篇文章", "作者"])
+    marks = [(start, end, number) for number, (_, start, end) in enumerate(matches)]
+    marked = [span.text for line in lines for span, number in mark_spans(line, marks)
+              if number is not None]
+    assert "".join(marked) == "十万篇文章作者"  # the heading as the first record shows it
+
+
+def test_a_table_that_fits_is_laid_out_as_written() -> None:
+    block = _WIDE.blocks[0]
+    lines = _table_lines(400)
+    assert [line.text for line in lines] == block.text.split("\n")
+    assert all(line.offsets is None for line in lines)

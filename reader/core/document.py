@@ -398,8 +398,11 @@ def build_document(body: str, is_html: bool, base_url: str = "") -> Document:
 
 def shown_text(document: Document) -> str:
     """The text a reader sees of a document, as search matches it: every block's text,
-    blocks apart by a space, image placeholders (`[image 1]`) left out."""
+    blocks apart by a space, image placeholders (`[image 1]`) left out, a table's cells
+    apart by a space (its bars and rule are drawing, not text)."""
     return " ".join(
+        " ".join(block.text[a:b] for row in block.cells for a, b in row if b > a)
+        if block.cells else
         "".join(span.text for span in block.spans if span.style != "image")
         for block in document.blocks
     )

@@ -37,7 +37,7 @@ from reader.core.sanitize import clean_line
 from reader.core.search import Hit, Query, snippet, sql_conditions
 from reader.core.searchtext import normalise
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 #: Below this many files to read, parsing in other processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
 BATCH = 256

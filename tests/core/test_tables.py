@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from reader.core.archive import read_source
-from reader.core.document import build_document
+from reader.core.document import build_document, markdown_text
 from reader.core.layout import layout, mark_spans
 from reader.core.linebreak import cell_width
 from reader.core.model import BlockKind
@@ -203,3 +203,9 @@ def test_a_table_that_fits_is_laid_out_as_written() -> None:
     lines = _table_lines(400)
     assert [line.text for line in lines] == block.text.split("\n")
     assert all(line.offsets is None for line in lines)
+
+
+def test_search_text_of_a_table_is_its_cells() -> None:
+    """The index and snippets get the cells' text, not the bars and rule drawn around them."""
+    text = markdown_text("| 名称 | 说明 |\n|---|---|\n| 甲 | 第一 |\n| 乙 | 第二 |\n\n后记")
+    assert text == "名称 说明 甲 第一 乙 第二 后记"

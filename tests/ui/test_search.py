@@ -98,6 +98,12 @@ async def test_find_in_article(archive: Path) -> None:
         await pilot.press("f")
         bar = screen.query_one(FindBar)
         assert bar.display
+        # On screen, under the article and above the status line (it was once pushed
+        # off the bottom by an article view of height 100%).
+        status = screen.query_one("#status")
+        assert bar.region.height == 1 and screen.region.contains_region(bar.region)
+        assert bar.region.bottom <= status.region.y
+        assert view.region.bottom <= bar.region.y
         await pilot.press(*"园区", "enter")
         await wait_for(pilot, lambda: len(view.matches) > 3)
         total = len(view.matches)

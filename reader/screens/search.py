@@ -45,6 +45,11 @@ class SearchScreen(ModalScreen[Chosen | None]):
         Binding("escape", "dismiss", "Back", id="search.close"),
         Binding("down", "results(1)", "Next result", show=False, id="search.down"),
         Binding("up", "results(-1)", "Previous result", show=False, id="search.up"),
+        # From the query box too (home and end stay the box's own, for editing).
+        Binding("pagedown", "results_page(1)", "Page of results down", show=False,
+                id="search.page-down"),
+        Binding("pageup", "results_page(-1)", "Page of results up", show=False,
+                id="search.page-up"),
     ]
 
     def __init__(self, root: Path, text: str = "",
@@ -238,6 +243,16 @@ class SearchScreen(ModalScreen[Chosen | None]):
         if results.option_count:
             current = results.highlighted if results.highlighted is not None else -1
             results.highlighted = max(0, min(current + step, results.option_count - 1))
+
+    def action_results_page(self, direction: int) -> None:
+        results = self.query_one(OptionList)
+        if results.option_count:
+            if results.highlighted is None:
+                results.highlighted = 0
+            if direction > 0:
+                results.action_page_down()
+            else:
+                results.action_page_up()
 
     @on(Input.Submitted, "#search-input")
     def _submitted(self) -> None:

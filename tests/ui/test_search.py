@@ -141,6 +141,25 @@ async def test_more_results_come_as_the_highlight_nears_the_end(
         await wait_for(pilot, lambda: len(search.hits) == 4 and results.highlighted == 0)
 
 
+async def test_page_keys_move_through_results_from_the_query_box(archive: Path) -> None:
+    app = make_app(archive)
+    async with app.run_test(size=(110, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", "的")
+        search = app.screen
+        await wait_for(pilot, lambda: len(search.hits) > 8)
+        results = search.query_one("#search-results")
+        box = search.query_one("#search-input")
+        assert box.has_focus and results.highlighted == 0
+        await pilot.press("pagedown")
+        moved = results.highlighted
+        assert moved > 1 and box.has_focus  # a page on, typing still goes to the box
+        await pilot.press("pageup")
+        assert results.highlighted < moved
+        await pilot.press("home", "x")
+        assert box.value == "x的"  # home stays the box's own
+
+
 async def test_results_grow_while_the_archive_is_still_being_indexed(
         archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """On a first opening the index fills while the user searches: the results are read

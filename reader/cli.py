@@ -56,10 +56,43 @@ def _parser() -> argparse.ArgumentParser:
         "written; -word excludes; filters: cat: tag: author: after:2022-05 before:2022-06-01.",
     )
     searcher.add_argument("archive")
-    searcher.add_argument("query")
+    searcher.add_argument("query", nargs="+", help="one or more words, joined by spaces")
     searcher.add_argument("--json", action="store_true", help="JSON Lines")
-    searcher.add_argument("--limit", type=int, default=20, help="at most this many (20)")
+    searcher.add_argument("--limit", type=_positive, default=20,
+                          help="at most this many (20)")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number above 0: {text!r}")
+    return number
+
+
+_SEARCH_OPTIONS = {"--json", "--limit", "-h", "--help"}
+
+
+def _query_words_last(args: list[str]) -> list[str]:
+    """`search`'s arguments with its positionals after `--`, so that a word to exclude
+    (`-sqlite`) is read as a query word, not as an unknown option."""
+    if "--" in args:
+        return args
+    options: list[str] = []
+    positionals: list[str] = []
+    words = iter(args)
+    for word in words:
+        name = word.split("=", 1)[0]
+        if name in _SEARCH_OPTIONS:
+            options.append(word)
+            if word == "--limit":
+                options.append(next(words, ""))
+        else:
+            positionals.append(word)
+    return [*options, "--", *positionals]
 
 
 def check_archive(path: str) -> Path:
@@ -216,19 +249,15 @@ def _search(root: Path, text: str, as_json: bool, limit: int) -> int:
     index = ArchiveIndex(root)
     try:
         index.refresh()
-        hits = index.search(query, max(limit, 1))
+        hits = index.search(query, limit)
     finally:
         index.close()
     for hit in hits:
         article = hit.article
         text_snippet = shown_snippet(root, article, query.words) or hit.snippet
         if as_json:
-            print(json.dumps({
-                "id": display_path(article.id),
-                "title": article.title,
-                "date": article.date.isoformat() if article.date else None,
-                "snippet": text_snippet,
-            }, ensure_ascii=False))
+            print(json.dumps({**_article_json(article), "snippet": text_snippet},
+                             ensure_ascii=False))
         else:
             category = article.category_paths[0] if article.categories else ""
             print(f"{format_date(article)[:10]}  {article.title}"
@@ -246,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    if args and args[0] == "search":
+        args = ["search", *_query_words_last(args[1:])]
     parser = _parser()
     options = parser.parse_args(args)
     if options.command is None:
@@ -260,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         if options.command == "index":
             return _index(root)
         if options.command == "search":
-            return _search(root, options.query, options.json, options.limit)
+            return _search(root, " ".join(options.query), options.json, options.limit)
         archive = _indexed_archive(root)
         if options.command == "list":
             return _list(archive, options.json)

@@ -98,9 +98,27 @@ def test_search_command(sample: Path) -> None:
     assert found.returncode == 0, found.stderr
     rows = [json.loads(line) for line in found.stdout.splitlines()]
     assert rows[0]["title"].startswith("青禾镇老码头")
-    assert "社区书房" in rows[0]["snippet"] and set(rows[0]) == {"id", "title", "date", "snippet"}
+    assert "社区书房" in rows[0]["snippet"]
+    assert {"id", "title", "date", "snippet", "categories", "tags", "author"} <= set(rows[0])
     assert run("search", str(sample), "没有这个词语").returncode == 1
     bad = run("search", str(sample), "nope:x")
     assert bad.returncode == 2 and "unknown filter" in bad.stderr
     limited = run("search", str(sample), "的", "--json", "--limit", "3")
     assert len(limited.stdout.splitlines()) == 3
+
+
+def test_search_command_takes_words_to_exclude_and_several_words(sample: Path) -> None:
+    """`-word` is a query word, not an unknown option; words may come as separate arguments."""
+    def ids(*args: str) -> set[str]:
+        found = run("search", str(sample), *args, "--json", "--limit", "100")
+        assert found.returncode in (0, 1), found.stderr
+        return {json.loads(line)["id"] for line in found.stdout.splitlines()}
+
+    everything, without = ids("的"), ids("的", "-电费")
+    assert without and without < everything
+    assert ids("-电费", "的") == without  # the exclusion first, too
+    assert ids("社区", "书房") == ids("社区 书房")
+    for limit in ("0", "-1", "x"):
+        bad = run("search", str(sample), "的", "--limit", limit)
+        assert bad.returncode == 2 and "above 0" in bad.stderr
+

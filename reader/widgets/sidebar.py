@@ -103,9 +103,23 @@ class Sidebar(ScrollView, can_focus=True):
                 for index, row in enumerate(self.rows):
                     if row.article == article_id:
                         self.cursor = index
+                        # Once laid out, show the group's heading above it too, where the
+                        # screen has room (at start-up the row alone came to the top).
+                        self.call_after_refresh(self._show_heading_of, index)
                         break
                 return
         self.refresh()
+
+    def _show_heading_of(self, index: int) -> None:
+        if index != self.cursor or index >= len(self.rows):
+            return
+        heading = next((i for i in range(index - 1, -1, -1)
+                        if self.rows[i].group is not None), None)
+        height = self.scrollable_content_region.height
+        if heading is None or not height or index - heading >= height:
+            return
+        if heading < self.scroll_offset.y:
+            self.scroll_to(y=heading, animate=False, force=True)
 
     def open_group(self, key: str) -> None:
         """Open the group `key` and every group above it."""

@@ -199,6 +199,40 @@ async def test_reading_place_is_remembered(archive: Path) -> None:
         assert view.top_block == block
 
 
+async def test_the_remembered_article_shows_under_its_month(archive: Path) -> None:
+    """At start-up the sidebar scrolls to the article read last time with its month's
+    heading still on screen (the article's row alone once came to the top)."""
+    app = make_app(archive)
+    async with app.run_test(size=(100, 14)) as pilot:
+        screen = await wait_loaded(pilot)
+        dated = [a for a in screen.ordered if a.date is not None]
+        remembered = dated[len(dated) * 2 // 3]  # far enough down to scroll, not the last
+        screen.open_article(remembered.id)
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == remembered.id)
+        await pilot.press("q")
+    for warm in (False, True):
+        app = make_app(archive, warm_start=warm)
+        async with app.run_test(size=(100, 14)) as pilot:
+            await wait_loaded(pilot)
+            await pilot.pause(0.2)
+            sidebar = app.screen.query_one(Sidebar)
+            assert sidebar.rows[sidebar.cursor].article == remembered.id
+            heading = max(i for i in range(sidebar.cursor) if sidebar.rows[i].group)
+            top = sidebar.scroll_offset.y
+            assert top > 0, "the test needs a sidebar that scrolls"
+            assert top <= heading < sidebar.cursor < top + sidebar.size.height
+            # As in a real terminal, where the row was revealed before the sidebar had its
+            # size and so came to the top: revealing it again brings the heading back.
+            sidebar.scroll_to(y=sidebar.cursor, animate=False, force=True)
+            await pilot.pause()
+            assert sidebar.scroll_offset.y == sidebar.cursor
+            sidebar.reveal(remembered.id)
+            await pilot.pause(0.2)
+            top = sidebar.scroll_offset.y
+            assert top <= heading < sidebar.cursor < top + sidebar.size.height
+
+
 async def test_empty_archive(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -66,11 +66,13 @@ class ArticleView(ScrollView, can_focus=True):
             super().__init__()
 
     class MatchMoved(Message):
-        """The current find match changed: `number` of `total` (number from 1)."""
+        """The current find match changed: `number` of `total` (number from 1); `wrapped`
+        says that `n` went past the last to the first (or `N` past the first)."""
 
-        def __init__(self, number: int, total: int) -> None:
+        def __init__(self, number: int, total: int, wrapped: str = "") -> None:
             self.number = number
             self.total = total
+            self.wrapped = wrapped  # "top", "bottom" or ""
             super().__init__()
 
     class Back(Message):
@@ -260,9 +262,12 @@ class ArticleView(ScrollView, can_focus=True):
     def action_next_match(self, step: int) -> None:
         if not self.matches:
             return
+        before = self.current_match
         self.current_match = (self.current_match + step) % len(self.matches)
+        wrapped = ("top" if step > 0 and self.current_match <= before else
+                   "bottom" if step < 0 and self.current_match >= before else "")
         self._go_to_match()
-        self.post_message(self.MatchMoved(self.current_match + 1, len(self.matches)))
+        self.post_message(self.MatchMoved(self.current_match + 1, len(self.matches), wrapped))
         self.refresh()
 
     def _go_to_match(self) -> None:

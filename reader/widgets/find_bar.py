@@ -36,8 +36,10 @@ class FindBar(Horizontal):
             field.value = text
         field.focus()
 
-    def show_count(self, number: int, total: int, text: str) -> None:
+    def show_count(self, number: int, total: int, text: str, wrapped: str = "") -> None:
         label = f"{number}/{total}" if total else ("no match" if text.strip() else "")
+        if wrapped and total:
+            label = f"from the {wrapped}: {label}"
         self.query_one("#find-count", Static).update(Text(label))
 
     def on_input_changed(self, event: Input.Changed) -> None:

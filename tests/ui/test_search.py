@@ -113,6 +113,13 @@ async def test_find_in_article(archive: Path) -> None:
         assert str(bar.query_one("#find-count").render()) == f"3/{total}"
         await pilot.press("N")
         assert view.current_match == 1
+        # Going round says so, like less and vim.
+        await pilot.press("N", "N")
+        assert str(bar.query_one("#find-count").render()) == f"from the bottom: {total}/{total}"
+        await pilot.press("n")
+        assert str(bar.query_one("#find-count").render()) == f"from the top: 1/{total}"
+        await pilot.press("n")
+        assert str(bar.query_one("#find-count").render()) == f"2/{total}"
         await pilot.press("f", "escape")
         assert not bar.display and view.has_focus
 

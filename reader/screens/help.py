@@ -12,15 +12,33 @@ from textual.widgets import DataTable, Static
 from reader.core.sanitize import clean_line
 
 
-def _describe(app: App, bindings: list[BindingType]) -> list[tuple[str, str]]:
-    rows = []
+def _describe(app: App, bindings: list[BindingType]) -> list[tuple[str, str, str]]:
+    """One row a binding; a run of digit keys that do one thing to 1…9 (`Open image 3`)
+    is one row, `1–9`."""
+    rows: list[tuple[str, str, str]] = []  # (keys, what they do, the action)
+    numbered: list[tuple[str, str]] = []  # (digit, what it does without the digit)
+
+    def close_run() -> None:
+        if len(numbered) > 1:
+            rows.append((f"{numbered[0][0]}–{numbered[-1][0]}",
+                         f"{numbered[0][1]} {numbered[0][0]}–{numbered[-1][0]}", ""))
+        else:
+            rows.extend((key, f"{what} {key}", "") for key, what in numbered)
+        numbered.clear()
+
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
+        key = binding.key.strip()
+        if key.isdigit() and binding.description.endswith(f" {key}"):
+            numbered.append((key, binding.description[: -len(key) - 1]))
+            continue
+        close_run()
         keys = ", ".join(
             app.get_key_display(Binding(key.strip(), "")) for key in binding.key.split(",")
         )
-        rows.append((keys, binding.description))
+        rows.append((keys, binding.description, binding.action.removeprefix("app.")))
+    close_run()
     return rows
 
 
@@ -41,8 +59,13 @@ class HelpScreen(ModalScreen[None]):
             table: DataTable[Text] = DataTable(id="help-table", cursor_type="row",
                                                zebra_stripes=True)
             table.add_columns(Text("Key"), Text("Does"), Text("Where"))
+            # A key bound to one action in two places (`?`) is listed once, where it first works.
+            shown: set[tuple[str, str]] = set()
             for where, bindings in self.sections:
-                for keys, description in _describe(self.app, bindings):
+                for keys, description, action in _describe(self.app, bindings):
+                    if (keys, action) in shown:
+                        continue
+                    shown.add((keys, action))
                     table.add_row(Text(keys, style="bold"), Text(clean_line(description)),
                                   Text(where, style="dim"))
             yield table

@@ -99,10 +99,9 @@ class MainScreen(Screen[None]):
 
     COMMANDS = Screen.COMMANDS | {ArchiveCommands}
 
+    # In the footer's order: what a reader does most first, then `?` for every key, so
+    # that an 80-column footer still shows the way to the rest.
     BINDINGS = [
-        Binding("d", "group('date')", "By date", id="main.group_date"),
-        Binding("c", "group('category')", "By category", id="main.group_category"),
-        Binding("t", "group('tag')", "By tag", id="main.group_tag"),
         Binding("slash", "search", "Search", id="main.search"),
         Binding("f", "find", "Find", id="main.find"),
         Binding("i", "images", "Images", id="main.images"),
@@ -110,6 +109,10 @@ class MainScreen(Screen[None]):
         *(Binding(str(n), f"open_image({n})", f"Open image {n}", show=False,
                   id=f"main.image_{n}") for n in range(1, 10)),
         Binding("o", "contents", "Contents", id="main.contents"),
+        Binding("question_mark", "app.help", "Keys", id="main.help"),
+        Binding("d", "group('date')", "By date", id="main.group_date"),
+        Binding("c", "group('category')", "By category", id="main.group_category"),
+        Binding("t", "group('tag')", "By tag", id="main.group_tag"),
         Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
         Binding("right_square_bracket", "sidebar_width(4)", "Wider sidebar", show=False,
                 id="main.sidebar_wider"),

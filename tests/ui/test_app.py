@@ -123,6 +123,12 @@ async def test_help_problems_and_contents(archive: Path) -> None:
         screen = await wait_loaded(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
+        table = app.screen.query_one("#help-table")
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+        keys = [row[0] for row in rows]
+        assert keys.count("?") == 1  # bound on the app and the screen, listed once
+        assert ["1–9", "Open image 1–9", "reading screen"] in rows and "3" not in keys
+        assert ["↓, j", "Down", "article"] in rows  # the same key, another pane's action
         await pilot.press("escape")
         await pilot.press("exclamation_mark")
         assert isinstance(app.screen, ProblemsScreen)

@@ -21,6 +21,10 @@ from reader.core.sanitize import clean_line
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".html", ".htm"})
 SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
+#: Hugo's and Zola's name for a section's own page (its title and settings, a list of the
+#: posts below it when built): no article. The first thing a Zola blog showed was three of
+#: them, dated by their file times, each "(This article has no text.)".
+SECTION_PAGE = "_index"
 
 _HTML_START = re.compile(
     r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body|div|p|section|article|span|h[1-6]|"
@@ -48,8 +52,8 @@ def display_path(text: str) -> str:
 def scan_files(root: Path, problems: list[Problem] | None = None) -> Iterator[ArticleFile]:
     """Yield every article file under `root`, in a stable order.
 
-    Skips hidden folders and files, `node_modules`, and anything that is not an article
-    suffix. Follows symbolic links to folders, but never into a folder it has already
+    Skips hidden folders and files, `node_modules`, Hugo's and Zola's section pages
+    (`_index.md`), and anything that is not an article suffix. Follows symbolic links to folders, but never into a folder it has already
     visited, so a link loop ends.
     """
     root = Path(root)
@@ -88,7 +92,8 @@ def scan_files(root: Path, problems: list[Problem] | None = None) -> Iterator[Ar
                     seen.add(key)
                     subfolders.append((Path(entry.path), rel + "/"))
                     continue
-                if os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
+                stem, suffix = os.path.splitext(name)
+                if suffix.lower() not in ARTICLE_SUFFIXES or stem == SECTION_PAGE:
                     continue
                 info = entry.stat(follow_symlinks=True)
             except OSError as error:

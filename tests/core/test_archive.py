@@ -41,8 +41,12 @@ def test_skips_hidden_and_node_modules_and_other_suffixes(tmp_path: Path) -> Non
         ".dotfile.md": "# hidden",
         "notes.txt": "not an article",
         "image.png": b"\x89PNG",
+        "content/_index.md": "+++\ntitle = \"Blog\"\nsort_by = \"date\"\n+++\n",
+        "content/news/_index.md": "---\ntitle: News\n---\n",
+        "content/news/index.md": "---\ntitle: a post in a page bundle\n---\n正文",
     })
-    assert sorted(f.id for f in scan_files(tmp_path)) == ["a.md", "b.HTML", "c.mdown"]
+    assert sorted(f.id for f in scan_files(tmp_path)) == [
+        "a.md", "b.HTML", "c.mdown", "content/news/index.md"]
 
 
 def test_symlink_loop_ends(tmp_path: Path) -> None:

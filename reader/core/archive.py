@@ -53,8 +53,8 @@ def scan_files(root: Path, problems: list[Problem] | None = None) -> Iterator[Ar
     """Yield every article file under `root`, in a stable order.
 
     Skips hidden folders and files, `node_modules`, Hugo's and Zola's section pages
-    (`_index.md`), and anything that is not an article suffix. Follows symbolic links to folders, but never into a folder it has already
-    visited, so a link loop ends.
+    (`_index.md`), and anything that is not an article suffix. Follows symbolic links to
+    folders, but never into a folder it has already visited, so a link loop ends.
     """
     root = Path(root)
     seen: set[tuple[int, int]] = set()

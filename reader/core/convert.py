@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 import sys
 import time
 from dataclasses import dataclass, field
@@ -119,100 +120,110 @@ def _prefer_real_image_address(
     return True if tag in ("del", "s", "strike") else None
 
 
-#: Where a table stands in the HTML given to html2text, until its Markdown replaces it.
-_TABLE_HOLDER = re.compile("\ue010(\\d+)\ue011")
-_TABLE_PART = re.compile(r"<(/?)(table|tr|td|th)\b[^<>]{0,4000}>", re.IGNORECASE)
-#: A cell longer than this is a page laid out in a table (an article beside its picture),
-#: which reads better as its cells one after another than as a table no screen fits.
+# Tags that make a table's structure. An attribute's quoted value may hold `>`.
+_TABLE_PART = re.compile(
+    r"""<(/?)(table|tr|td|th)\b(?:[^<>"']|"[^"]{0,4000}"|'[^']{0,4000}'){0,4000}>""",
+    re.IGNORECASE,
+)
+#: A cell longer than this, in a table of few rows, is a page laid out in a table (an
+#: article beside its picture): its cells read better one after another.
 LAYOUT_CELL = 300
+LAYOUT_ROWS = 3
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)((?:\\\\)*)\|")
+#: Block marks at the start of a cell's line (a heading, quote or list inside a cell):
+#: html2text escapes such characters when they are text, so these are structure.
+_CELL_BLOCK_MARK = re.compile(r"^(?:(?:>|#{1,6}|[-*+]|\d{1,9}[.)])[ \t]+)+")
+_LIST_MARKER = re.compile(r"^[\s>]*(?:[-*+]|\d{1,9}[.)])\s+$")
 
 
 @dataclass
 class _Table:
-    start: int
-    rows: list[list[tuple[int, int, bool]]] = field(default_factory=list)  # cell bounds
-    cell: tuple[int, bool] | None = None  # where the open cell's content starts
+    start: int  # where its `<table>` tag starts
+    rows: list[list[tuple[int, int]]] = field(default_factory=list)  # cell bounds
+    tags: list[tuple[int, int, bool]] = field(default_factory=list)  # its own tags; closing?
+    cell: int | None = None  # where the open cell's content starts
     nested: bool = False
+    end: int = 0
 
     def end_cell(self, at: int) -> None:
         if self.cell is not None:
             if not self.rows:
                 self.rows.append([])
-            self.rows[-1].append((self.cell[0], at, self.cell[1]))
+            self.rows[-1].append((self.cell, at))
             self.cell = None
 
 
-def _tables(markup: str) -> list[tuple[int, int, list[list[tuple[int, int, bool]]]]]:
-    """The innermost tables of `markup`: their bounds and their cells' bounds, row by row.
+def _tables(markup: str) -> list[_Table]:
+    """Every table of `markup`, with its own tags and its cells' bounds, row by row.
 
-    Cells and rows close where the next one opens, and a table never closed at the end, as
-    browsers read them; a table holding another is a layout, left to html2text.
+    Cells and rows close where the next one opens, and a table never closed ends with the
+    markup, as browsers read them.
     """
-    found = []
+    found: list[_Table] = []
     stack: list[_Table] = []
     for match in _TABLE_PART.finditer(markup):
         closing, name = match.group(1) == "/", match.group(2).lower()
         if name == "table" and not closing:
             if stack:
                 stack[-1].nested = True
-            stack.append(_Table(match.end()))
+            stack.append(_Table(match.start()))
+            stack[-1].tags.append((match.start(), match.end(), False))
             continue
         if not stack:
             continue
         table = stack[-1]
+        table.tags.append((match.start(), match.end(), closing))
         table.end_cell(match.start())
         if name == "table":
-            stack.pop()
-            if not table.nested and any(table.rows):
-                found.append((table.start, match.end(), table.rows))
+            table.end = match.end()
+            found.append(stack.pop())
         elif name == "tr":
             if not closing:
                 table.rows.append([])
         elif not closing:
-            table.cell = (match.end(), name == "th")
-    if stack and not stack[-1].nested:  # never closed: it runs to the end, as in a browser
-        stack[-1].end_cell(len(markup))
-        if any(stack[-1].rows):
-            found.append((stack[-1].start, len(markup), stack[-1].rows))
+            table.cell = match.end()
+    while stack:  # never closed: each runs to the end, as in a browser
+        table = stack.pop()
+        table.end_cell(len(markup))
+        table.end = len(markup)
+        found.append(table)
     return found
 
 
 def _cell_markdown(converter: _Converter, markup: str) -> str:
     """A cell's content as one line of Markdown, its pipes escaped."""
     cell = _Converter()
-    text = " ".join(cell.handle(markup).split())
+    lines = (_CELL_BLOCK_MARK.sub("", line.strip()) for line in cell.handle(markup).split("\n"))
     converter.fallbacks.update(cell.fallbacks)
-    return _UNESCAPED_PIPE.sub(r"\1\\|", text)
+    return _UNESCAPED_PIPE.sub(r"\1\\|", " ".join(" ".join(lines).split()))
 
 
-def _hold_tables(markup: str, converter: _Converter) -> tuple[str, list[str]]:
-    """Replace each table by a holder html2text passes through, and make its Markdown.
+def _hold_tables(markup: str, converter: _Converter) -> tuple[str, list[str], re.Pattern[str]]:
+    """Replace each data table by a holder html2text passes through, and make its Markdown.
 
     html2text writes a table whose cells hold paragraphs or lists as lines that are no
     longer a Markdown table (`Progress |` over `---|---`), and lets a `|` in a cell split it.
-    Here each cell becomes one line of Markdown; a table of one column is no table to a
-    reader and becomes its cells, one after another.
+    Here each cell becomes one line of Markdown. A table of one column, a page laid out in
+    a table, and a table holding tables are no tables to a reader: their cells become
+    blocks one after another. The holder carries a random mark, so no text of the article
+    (a character reference, say) can pose as one.
     """
-    markup = markup.replace("\ue010", "").replace("\ue011", "")
-    found = _tables(markup)
-    if not found:
-        return markup, []
-    found.sort()
-    parts: list[str] = []
-    tables: list[str] = []
-    done = 0
-    for start, end, rows in found:
-        start = markup.rfind("<", 0, start)  # the `<table …>` tag itself
-        rows = [row for row in rows if row]
-        parts.append(markup[done:start])
-        done = end
-        width = max(len(row) for row in rows)
-        cells = [[_cell_markdown(converter, markup[a:b]) for a, b, _ in row]
-                 for row in rows] if width > 1 else []
-        if width < 2 or any(len(cell) > LAYOUT_CELL for row in cells for cell in row):
-            # A layout (text beside a picture), not data: its cells one after another.
-            parts.append("".join(f"<div>{markup[a:b]}</div>" for row in rows for a, b, _ in row))
+    tables = _tables(markup)
+    if not tables:
+        return markup, [], re.compile("(?!)")
+    mark = secrets.token_hex(8)
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), never overlapping
+    held: list[str] = []
+    for table in tables:
+        rows = [row for row in table.rows if row]
+        width = max((len(row) for row in rows), default=0)
+        cells = [[_cell_markdown(converter, markup[a:b]) for a, b in row] for row in rows] \
+            if width > 1 and not table.nested else []
+        layout = not cells or (len(rows) <= LAYOUT_ROWS and any(
+            len(cell) > LAYOUT_CELL for row in cells for cell in row))
+        if layout:
+            # Its own tags become blocks; what they hold (cells, captions, tables) stays.
+            edits += [(a, b, "</div>" if closing else "<div>") for a, b, closing in table.tags]
             continue
         lines = []
         for number, row in enumerate(cells):
@@ -220,28 +231,44 @@ def _hold_tables(markup: str, converter: _Converter) -> tuple[str, list[str]]:
             lines.append("| " + " | ".join(row) + " |")
             if number == 0:
                 lines.append("|" + "---|" * width)
-        parts.append(f"<p>\ue010{len(tables)}\ue011</p>")
-        tables.append("\n".join(lines))
+        # Text in the table outside any cell (a caption) goes before it.
+        first, last = rows[0][0][0], rows[-1][-1][1]
+        outside = _TABLE_PART.sub(" ", markup[table.start : first] + " "
+                                  + markup[last : table.end])
+        before = f"<div>{outside}</div>" if strip_tags(outside).strip() else ""
+        edits.append((table.start, table.end, f"{before}<p>\ue010{mark}:{len(held)}\ue011</p>"))
+        held.append("\n".join(lines))
+    edits.sort()
+    parts: list[str] = []
+    done = 0
+    for start, end, replacement in edits:
+        if start < done:
+            continue  # inside a table already held
+        parts += [markup[done:start], replacement]
+        done = end
     parts.append(markup[done:])
-    return "".join(parts), tables
+    return "".join(parts), held, re.compile(f"\ue010{mark}:(\\d+)\ue011")
 
 
-def _place_tables(markdown: str, tables: list[str]) -> str:
+def _place_tables(markdown: str, tables: list[str], holder: re.Pattern[str]) -> str:
     """Put each table's Markdown where its holder came out, under the same line prefix (a
-    quote's `> ` or a list item's indent)."""
+    quote's `> `, a list item's indent)."""
     if not tables:
         return markdown
 
     def place(match: re.Match[str]) -> str:
         number = int(match.group(1))
-        if number >= len(tables):
-            return ""
         line_start = markdown.rfind("\n", 0, match.start()) + 1
         prefix = markdown[line_start : match.start()]
-        prefix = prefix if not prefix.strip(" >") else ""
-        return f"\n{prefix}".join(tables[number].split("\n"))
+        rest = prefix
+        if _LIST_MARKER.match(prefix):  # the first thing in a list item: under its text
+            rest = "".join(c if c == ">" else " " for c in prefix)
+        elif prefix.strip(" >"):  # after text on the line: a block of its own below it
+            lead = prefix[: len(prefix) - len(prefix.lstrip(" >"))]
+            return f"\n{lead}\n{lead}" + f"\n{lead}".join(tables[number].split("\n"))
+        return f"\n{rest}".join(tables[number].split("\n"))
 
-    return _TABLE_HOLDER.sub(place, markdown)
+    return holder.sub(place, markdown)
 
 
 class _TooSlow(Exception):
@@ -287,8 +314,8 @@ def html_to_markdown(markup: str, time_limit: float = TIME_LIMIT) -> Converted:
     previous = sys.getprofile()
     sys.setprofile(_with_time_limit(time_limit))
     try:
-        held, tables = _hold_tables(markup, converter)
-        markdown = _place_tables(converter.handle(held), tables)
+        held, tables, holder = _hold_tables(markup, converter)
+        markdown = _place_tables(converter.handle(held), tables, holder)
     except _TooSlow:
         return _fallback(markup, notes, f"converting it took over {time_limit:g} s")
     except RecursionError:

@@ -116,13 +116,18 @@ def test_unclosed_and_stray_table_tags_lose_no_text() -> None:
 
 
 def test_holder_characters_in_an_article_cannot_pull_in_a_table() -> None:
-    """The private characters that hold a table's place are removed from the input first."""
-    blocks = _blocks("<p>\ue0100\ue011</p><table><tr><td>真</td><td>表</td></tr></table>"
-                     "<p>\ue0101\ue011</p>")
-    assert [(block.kind, block.text) for block in blocks if block.kind is not BlockKind.TABLE
-            ] == [(BlockKind.PARAGRAPH, "0"), (BlockKind.PARAGRAPH, "1")]
-    assert [_table_rows(block) for block in blocks if block.kind is BlockKind.TABLE] == [
-        [["真", "表"]]]
+    """What holds a table's place carries a random mark: the same characters in the article,
+    written out or as references, in text, a heading, a link or code, stay text."""
+    forged = ["\ue0100\ue011", "&#xe010;0&#xe011;", "&#57360;1&#57361;"]
+    markup = (f"<h1>T {forged[1]}</h1><p>{forged[0]} {forged[2]}</p>"
+              f"<p><a href='http://x.cn/{forged[1]}'>链接</a></p><pre>{forged[1]}</pre>"
+              "<table><tr><td>真</td><td>表</td></tr><tr><td>甲</td><td>乙</td></tr></table>")
+    document = build_document(markup, is_html=True)
+    tables = [block for block in document.blocks if block.kind is BlockKind.TABLE]
+    assert [_table_rows(block) for block in tables] == [[["真", "表"], ["甲", "乙"]]]
+    others = [block.text for block in document.blocks if block.kind is not BlockKind.TABLE]
+    assert not any("|" in text or "真" in text for text in others), others
+    assert document.links[0].url.startswith("http://x.cn/") and "|" not in document.links[0].url
 
 
 def test_markdown_with_an_html_table(shared: Path) -> None:
@@ -209,3 +214,45 @@ def test_search_text_of_a_table_is_its_cells() -> None:
     """The index and snippets get the cells' text, not the bars and rule drawn around them."""
     text = markdown_text("| 名称 | 说明 |\n|---|---|\n| 甲 | 第一 |\n| 乙 | 第二 |\n\n后记")
     assert text == "名称 说明 甲 第一 乙 第二 后记"
+
+
+def test_a_table_first_in_a_list_item_stays_in_the_list() -> None:
+    blocks = _blocks("<ul><li><table><tr><td>a</td><td>b</td></tr><tr><td>c</td><td>d</td>"
+                     "</tr></table></li><li>下一项</li></ul>")
+    assert [(block.kind, block.text if block.kind is not BlockKind.TABLE else "")
+            for block in blocks][-1] == (BlockKind.PARAGRAPH, "下一项")
+    table = next(block for block in blocks if block.kind is BlockKind.TABLE)
+    assert _table_rows(table) == [["a", "b"], ["c", "d"]] and table.indent > 0
+    _no_stray_table_marks(blocks)
+
+
+def test_a_table_holding_a_table_reads_as_its_cells() -> None:
+    blocks = _blocks("<table><tr><td><table><tr><td>a</td><td>b</td></tr>"
+                     "<tr><td>c</td><td>d</td></tr></table></td><td>旁注</td></tr></table>")
+    assert [_table_rows(b) for b in blocks if b.kind is BlockKind.TABLE] == [
+        [["a", "b"], ["c", "d"]]]
+    assert (BlockKind.PARAGRAPH, "旁注") in [(b.kind, b.text) for b in blocks]
+    _no_stray_table_marks(blocks)
+
+
+def test_a_caption_and_a_quoted_angle_bracket_keep_their_text() -> None:
+    blocks = _blocks("<table><caption>表 1：结果</caption><tr><td title='a>b'>一</td>"
+                     "<td>二</td></tr><tr><td>三</td><td>四</td></tr></table>")
+    assert [block.kind for block in blocks] == [BlockKind.PARAGRAPH, BlockKind.TABLE]
+    assert blocks[0].text == "表 1：结果"
+    assert _table_rows(blocks[1]) == [["一", "二"], ["三", "四"]]
+
+
+def test_a_data_table_with_one_long_cell_stays_a_table() -> None:
+    long = "连接池的最大连接数。" * 40
+    rows = "".join(f"<tr><td>opt{n}</td><td>{n}</td><td>{long if n == 2 else '短'}</td></tr>"
+                   for n in range(5))
+    blocks = _blocks(f"<table><tr><th>选项</th><th>默认</th><th>说明</th></tr>{rows}</table>")
+    assert [block.kind for block in blocks] == [BlockKind.TABLE]
+    assert len(_table_rows(blocks[0])) == 6
+
+
+def test_block_marks_inside_a_cell_are_not_shown() -> None:
+    blocks = _blocks("<table><tr><td><h3>标题</h3></td><td><blockquote>引文</blockquote></td>"
+                     "</tr><tr><td>1. 不是列表</td><td># 不是标题</td></tr></table>")
+    assert _table_rows(blocks[0]) == [["标题", "引文"], ["1. 不是列表", "# 不是标题"]]

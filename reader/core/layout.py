@@ -113,6 +113,20 @@ def _column_widths(natural: list[int], room: int) -> list[int]:
     return widths
 
 
+def _wrap_range(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
+    """`text[start:end]` broken into lines of `width` cells, as ranges of `text`, without
+    the space each line ends on (a cell's column has no room for it)."""
+    if end <= start:
+        return []
+    pieces = []
+    for a, b in break_lines(text[start:end], max(width, 1)):
+        a, b = start + a, start + b
+        while b > a and text[b - 1] == " ":
+            b -= 1
+        pieces.append((a, b))
+    return pieces
+
+
 def _fit_table(block: Block, index: int, available: int, first_lead: str,
                rest_lead: str) -> list[Line]:
     """A table too wide for the screen, each cell wrapped inside its column.
@@ -133,8 +147,7 @@ def _fit_table(block: Block, index: int, available: int, first_lead: str,
         return _table_records(block, index, available, first_lead, rest_lead)
     lines: list[Line] = []
     for number, row in enumerate(block.cells):
-        pieces = [[(a + s, a + e) for s, e in break_lines(text[a:b], widths[c])] if b > a
-                  else [] for c, (a, b) in enumerate(row)]
+        pieces = [_wrap_range(text, a, b, widths[c]) for c, (a, b) in enumerate(row)]
         for k in range(max((len(p) for p in pieces), default=0) or 1):
             spans: list[Span] = []
             offsets: list[int] = []
@@ -186,13 +199,16 @@ def _table_records(block: Block, index: int, available: int, first_lead: str,
                 if label else []
             lead_width = cell_width(label) + 2 if label else 0
             room = available - lead_width
-            if room < NARROWEST_COLUMN and head:  # the heading on a line of its own
-                lines.append(_pieces_line(rest_lead if lines else first_lead, head[:1], index))
+            if room < NARROWEST_COLUMN and head:  # the heading on lines of its own
+                for start, end in _wrap_range(text, label_start, label_end, available):
+                    part = (Span(text[start:end], head[0][0].style),
+                            start if label_offset >= 0 else -1)
+                    lines.append(_pieces_line(rest_lead if lines else first_lead, [part],
+                                              index))
                 head, lead_width, room = [], 2, available - 2
-            value = [(a + s, a + e) for s, e in break_lines(text[a:b], max(room, 1))] \
-                if b > a else [(a, a)]
+            value = _wrap_range(text, a, b, room) or [(a, a)]
             for k, (start, end) in enumerate(value):
-                parts = list(head) if k == 0 else [(Span(" " * lead_width, style), -1)]
+                parts = list(head) if k == 0 and head else [(Span(" " * lead_width, style), -1)]
                 if end > start:
                     parts.append((Span(text[start:end], style), start))
                 lines.append(_pieces_line(rest_lead if lines else first_lead, parts, index))
@@ -229,6 +245,15 @@ def _tight(previous: Block, block: Block) -> bool:
 def plain_text(lines: list[Line]) -> str:
     """Lines as plain text, with trailing spaces removed: `reader show --format text`."""
     return "\n".join((line.lead + line.text).rstrip() for line in lines)
+
+
+def line_shows(line: Line, position: int) -> bool:
+    """True when `line` draws the character at `position` of its block's text (a line of
+    a table's row holds pieces of several cells: its own `offsets` say which)."""
+    if line.offsets is None:
+        return line.start <= position < max(line.end, line.start + 1)
+    return any(0 <= offset <= position < offset + len(span.text)
+               for span, offset in zip(line.spans, line.offsets, strict=True))
 
 
 def mark_spans(line: Line, marks: list[tuple[int, int, int]]) -> list[tuple[Span, int | None]]:

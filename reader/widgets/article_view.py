@@ -19,7 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from reader.core.layout import Line, layout, mark_spans
+from reader.core.layout import Line, layout, line_shows, mark_spans
 from reader.core.model import BlockKind, Document
 
 #: Articles with more characters than this are laid out in a worker thread.
@@ -273,7 +273,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _go_to_match(self) -> None:
         block, start, _ = self.matches[self.current_match]
         for index, line in enumerate(self.lines):
-            if line.block == block and line.start <= start < max(line.end, line.start + 1):
+            if line.block == block and line_shows(line, start):
                 height = self.scrollable_content_region.height
                 top = self.scroll_offset.y
                 if not top <= index < top + height - 1:

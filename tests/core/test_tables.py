@@ -4,7 +4,7 @@ from pathlib import Path
 
 from reader.core.archive import read_source
 from reader.core.document import build_document, markdown_text
-from reader.core.layout import layout, mark_spans
+from reader.core.layout import layout, line_shows, mark_spans
 from reader.core.linebreak import cell_width
 from reader.core.model import BlockKind
 from reader.core.search import find_in_document
@@ -256,3 +256,40 @@ def test_block_marks_inside_a_cell_are_not_shown() -> None:
     blocks = _blocks("<table><tr><td><h3>标题</h3></td><td><blockquote>引文</blockquote></td>"
                      "</tr><tr><td>1. 不是列表</td><td># 不是标题</td></tr></table>")
     assert _table_rows(blocks[0]) == [["标题", "引文"], ["1. 不是列表", "# 不是标题"]]
+
+
+def test_wrapped_cells_keep_their_bars_in_line() -> None:
+    """A wrapped piece of a cell leaves out the space it broke at, so that it fits."""
+    document = build_document("<table><tr><th>A</th><th>B</th></tr><tr><td>aaaa bbbb cccc "
+                              "dddd</td><td>x</td></tr></table>", is_html=True)
+    for width in range(12, 24):
+        lines = [line for line in layout(document, width) if line.block >= 0]
+        assert all(cell_width(line.text.rstrip()) <= width for line in lines), width
+        assert len({line.text.find("│") for line in lines if "│" in line.text}) == 1, width
+
+
+def test_a_long_heading_on_a_narrow_screen_wraps_too() -> None:
+    document = build_document("<table><tr><th>Annual revenue in millions</th><th>B</th>"
+                              "<th>C</th></tr><tr><td>1</td><td>2</td><td>3</td></tr></table>",
+                              is_html=True)
+    lines = [line for line in layout(document, 12) if line.block >= 0]
+    assert all(cell_width(line.text.rstrip()) <= 12 for line in lines)
+    assert " ".join(line.text.strip() for line in lines[:3]) == "Annual revenue in millions"
+
+
+def test_each_match_in_a_table_is_found_on_the_line_that_shows_it() -> None:
+    """Find scrolls to the line holding the match (`line_shows`): in a wrapped row a line
+    holds pieces of several cells, so its start and end alone do not say."""
+    long = "lorem ipsum dolor sit amet " * 10 + "needle"
+    document = build_document(f"<table><tr><th>Description</th><th>Value</th><th>Notes</th>"
+                              f"</tr><tr><td>{long}</td><td>42</td><td>see needle</td></tr>"
+                              "</table>", is_html=True)
+    for width in (12, 40, 60):
+        lines = layout(document, width)
+        for number, (block, start, end) in enumerate(
+                find_in_document(document, ["needle", "notes", "42"])):
+            holding = [line for line in lines if line.block == block and line_shows(line, start)]
+            assert holding, (width, start)
+            marked = "".join(span.text for span, mark in
+                             mark_spans(holding[0], [(start, end, number)]) if mark == number)
+            assert marked.casefold() == document.blocks[block].text[start:end].casefold()

@@ -73,26 +73,28 @@ def _positive(text: str) -> int:
     return number
 
 
-_SEARCH_OPTIONS = {"--json", "--limit", "-h", "--help"}
-
-
 def _query_words_last(args: list[str]) -> list[str]:
     """`search`'s arguments with its positionals after `--`, so that a word to exclude
-    (`-sqlite`) is read as a query word, not as an unknown option."""
-    if "--" in args:
-        return args
+    (`-sqlite`) is read as a query word, not as an unknown option.
+
+    Words of two dashes stay options (argparse takes `--lim` for `--limit`, and says so
+    of a typo); after a `--` of the user's own, everything is a positional.
+    """
+    split = args.index("--") if "--" in args else len(args)
     options: list[str] = []
     positionals: list[str] = []
-    words = iter(args)
+    words = iter(args[:split])
     for word in words:
-        name = word.split("=", 1)[0]
-        if name in _SEARCH_OPTIONS:
+        if word.startswith("--") or word in ("-h", "-help"):
             options.append(word)
-            if word == "--limit":
-                options.append(next(words, ""))
+            name = word.split("=", 1)[0]
+            if "=" not in word and len(name) > 2 and "--limit".startswith(name):
+                value = next(words, None)
+                if value is not None:
+                    options.append(value)
         else:
             positionals.append(word)
-    return [*options, "--", *positionals]
+    return [*options, "--", *positionals, *args[split + 1 :]]
 
 
 def check_archive(path: str) -> Path:

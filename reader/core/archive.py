@@ -22,8 +22,9 @@ from reader.core.sanitize import clean_line
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".html", ".htm"})
 SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
 #: Hugo's and Zola's name for a section's own page (its title and settings, a list of the
-#: posts below it when built): no article. The first thing a Zola blog showed was three of
-#: them, dated by their file times, each "(This article has no text.)".
+#: posts below it when built; `_index.en.md` in a language): no article. The first thing
+#: a Zola blog showed was three of them, dated by their file times, each "(This article
+#: has no text.)".
 SECTION_PAGE = "_index"
 
 _HTML_START = re.compile(
@@ -93,7 +94,7 @@ def scan_files(root: Path, problems: list[Problem] | None = None) -> Iterator[Ar
                     subfolders.append((Path(entry.path), rel + "/"))
                     continue
                 stem, suffix = os.path.splitext(name)
-                if suffix.lower() not in ARTICLE_SUFFIXES or stem == SECTION_PAGE:
+                if suffix.lower() not in ARTICLE_SUFFIXES or stem.split(".")[0] == SECTION_PAGE:
                     continue
                 info = entry.stat(follow_symlinks=True)
             except OSError as error:

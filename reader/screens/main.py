@@ -517,8 +517,6 @@ class MainScreen(Screen[None]):
         self.query_one(FindBar).show_count(event.number, event.total, " ".join(self.find_words),
                                            event.wrapped)
         if self.find_words and not self.query_one(FindBar).display and event.total:
-            # One toast at a time: n pressed quickly must not stack them over the status.
-            self.app.clear_notifications()
             where = f" (from the {event.wrapped})" if event.wrapped else ""
             self.notify(f"match {event.number}/{event.total}{where} · n next, N previous",
                         markup=False, timeout=2)

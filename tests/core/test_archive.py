@@ -43,6 +43,7 @@ def test_skips_hidden_and_node_modules_and_other_suffixes(tmp_path: Path) -> Non
         "image.png": b"\x89PNG",
         "content/_index.md": "+++\ntitle = \"Blog\"\nsort_by = \"date\"\n+++\n",
         "content/news/_index.md": "---\ntitle: News\n---\n",
+        "content/news/_index.zh.md": "---\ntitle: 新闻\n---\n",
         "content/news/index.md": "---\ntitle: a post in a page bundle\n---\n正文",
     })
     assert sorted(f.id for f in scan_files(tmp_path)) == [

@@ -121,4 +121,12 @@ def test_search_command_takes_words_to_exclude_and_several_words(sample: Path) -
     for limit in ("0", "-1", "x"):
         bad = run("search", str(sample), "的", "--limit", limit)
         assert bad.returncode == 2 and "above 0" in bad.stderr
+    # Options keep argparse's ways: abbreviations, a typo said as one, a missing value.
+    assert len(run("search", str(sample), "--lim", "2", "的").stdout.splitlines()) == 2 * 3
+    typo = run("search", str(sample), "--jsn", "的")
+    assert typo.returncode == 2 and "--jsn" in typo.stderr
+    missing = run("search", str(sample), "的", "--limit")
+    assert missing.returncode == 2 and "expected one argument" in missing.stderr
+    own = run("search", str(sample), "--json", "--limit", "100", "-电费", "--", "的")
+    assert {json.loads(line)["id"] for line in own.stdout.splitlines()} == without  # own --
 

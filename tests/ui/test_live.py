@@ -64,3 +64,34 @@ async def test_cold_index_shows_progress_and_fills(tmp_path: Path) -> None:
         screen = await wait_loaded(pilot)
         assert len(screen.articles) == 300
         assert not screen.query_one("#progress").display
+
+
+async def test_changes_found_at_opening_reach_the_sidebar(tmp_path: Path) -> None:
+    """Files added, edited, deleted or broken while the reader was closed: the next opening
+    applies them to the articles already on screen (not by reading every row again)."""
+    root = write_files(tmp_path / "archive", {
+        f"p/{n:02d}.md": POST.format(title=f"文章{n}", day=n + 1) for n in range(12)
+    })
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+    (root / "p" / "00.md").unlink()
+    (root / "p" / "01.md").write_text(POST.format(title="改过的文章", day=2), encoding="utf-8")
+    info = (root / "p" / "01.md").stat()
+    os.utime(root / "p" / "01.md", ns=(info.st_atime_ns, info.st_mtime_ns + 2_000_000_000))
+    (root / "p" / "02.md").write_bytes(b"\x00\x01\x02" * 400)
+    (root / "p" / "new.md").write_text(POST.format(title="新文章", day=20), encoding="utf-8")
+    for warm in (False, True):
+        app = make_app(root, warm_start=warm)
+        async with app.run_test(size=(100, 30)) as pilot:
+            screen = await wait_loaded(pilot)
+            await wait_for(pilot, lambda s=screen: not s.in_progress)
+            assert "p/00.md" not in screen.articles and "p/02.md" not in screen.articles
+            assert screen.articles["p/01.md"].title == "改过的文章"
+            assert screen.articles["p/new.md"].title == "新文章"
+            assert screen.ordered[0].id == "p/new.md"  # the newest, in order
+            assert len(screen.articles) == 10  # 12, less one deleted and one broken, one new
+            assert any(p.path == "p/02.md" for p in screen.archive.problems)
+            sidebar = screen.query_one(Sidebar)
+            titles = {row.article for row in sidebar.rows if row.article}
+            assert "p/00.md" not in titles

@@ -90,7 +90,7 @@ async def test_changes_found_at_opening_reach_the_sidebar(tmp_path: Path) -> Non
             assert screen.articles["p/01.md"].title == "改过的文章"
             assert screen.articles["p/new.md"].title == "新文章"
             assert screen.ordered[0].id == "p/new.md"  # the newest, in order
-            assert len(screen.articles) == 10  # 12, less one deleted and one broken, one new
+            assert len(screen.articles) == 11  # 12, less one deleted and one broken, one new
             assert any(p.path == "p/02.md" for p in screen.archive.problems)
             sidebar = screen.query_one(Sidebar)
             titles = {row.article for row in sidebar.rows if row.article}

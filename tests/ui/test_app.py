@@ -313,3 +313,20 @@ async def test_a_warm_start_converts_a_long_article_once_drawn(
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_loaded(pilot)
         assert screen.query_one(ArticleView).article_id == app.first.article.id
+
+
+async def test_the_article_is_laid_out_alike_before_and_after_a_resize(archive: Path) -> None:
+    """Text is laid out at the width the pane draws it at, whether or not the scrollbar
+    was there yet: a fresh start and a resize round trip give the same lines."""
+    app = make_app(archive)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_loaded(pilot)
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.lines)
+        fresh = [line.text for line in view.lines]
+        assert view._laid_width == view.text_width
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause(0.3)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.3)
+        assert [line.text for line in view.lines] == fresh

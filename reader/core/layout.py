@@ -148,31 +148,25 @@ def _fit_table(block: Block, index: int, available: int, first_lead: str,
     lines: list[Line] = []
     for number, row in enumerate(block.cells):
         pieces = [_wrap_range(text, a, b, widths[c]) for c, (a, b) in enumerate(row)]
+        start_of_row = row[0][0]
         for k in range(max((len(p) for p in pieces), default=0) or 1):
-            spans: list[Span] = []
-            offsets: list[int] = []
-            covered: list[int] = []
+            parts: list[tuple[Span, int]] = []
             for c, cell in enumerate(pieces):
                 if c:
-                    spans.append(Span(COLUMN_GAP, style))
-                    offsets.append(-1)
-                start, end = cell[k] if k < len(cell) else (row[c][0], row[c][0])
+                    parts.append((Span(COLUMN_GAP, style), -1))
+                start, end = cell[k] if k < len(cell) else (start_of_row, start_of_row)
                 piece = text[start:end]
                 if piece:
-                    spans.append(Span(piece, style))
-                    offsets.append(start)
-                    covered += [start, end]
+                    parts.append((Span(piece, style), start))
                 pad = widths[c] - cell_width(piece)
                 if pad and c < len(pieces) - 1:
-                    spans.append(Span(" " * pad, style))
-                    offsets.append(-1)
-            lead = first_lead if not lines else rest_lead
-            lines.append(Line(lead, tuple(spans), index, min(covered, default=row[0][0]),
-                              max(covered, default=row[0][0]), tuple(offsets)))
+                    parts.append((Span(" " * pad, style), -1))
+            lines.append(_pieces_line(first_lead if not lines else rest_lead, parts, index,
+                                      start_of_row))
         if number == 0:
             rule = "─┼─".join("─" * w for w in widths)
-            lines.append(Line(rest_lead, (Span(rule, style),), index, row[0][0], row[0][0],
-                              (-1,)))
+            lines.append(_pieces_line(rest_lead, [(Span(rule, style), -1)], index,
+                                      start_of_row))
     return lines
 
 
@@ -186,8 +180,8 @@ def _table_records(block: Block, index: int, available: int, first_lead: str,
     lines: list[Line] = []
     for number, row in enumerate(block.cells[1:] or block.cells[:1]):
         if lines:
-            lines.append(Line(rest_lead, (Span("─" * available, style),), index,
-                              row[0][0], row[0][0], (-1,)))
+            lines.append(_pieces_line(rest_lead, [(Span("─" * available, style), -1)], index,
+                                      row[0][0]))
         for c, (a, b) in enumerate(row):
             label_start, label_end = header[c] if c < len(header) and len(block.cells) > 1 \
                 else (a, a)
@@ -215,12 +209,14 @@ def _table_records(block: Block, index: int, available: int, first_lead: str,
     return lines
 
 
-def _pieces_line(lead: str, parts: list[tuple[Span, int]], index: int) -> Line:
-    """A line of spans from here and there in a block's text (offset -1: drawn only)."""
+def _pieces_line(lead: str, parts: list[tuple[Span, int]], index: int,
+                 at: int = 0) -> Line:
+    """A line of spans from here and there in a block's text (offset -1: drawn only); one
+    with no text stands at `at`."""
     covered = [o for span, o in parts if o >= 0] + [
         o + len(span.text) for span, o in parts if o >= 0]
-    return Line(lead, tuple(span for span, _ in parts), index, min(covered, default=0),
-                max(covered, default=0), tuple(o for _, o in parts))
+    return Line(lead, tuple(span for span, _ in parts), index, min(covered, default=at),
+                max(covered, default=at), tuple(o for _, o in parts))
 
 
 def layout(document: Document, width: int) -> list[Line]:

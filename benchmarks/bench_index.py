@@ -191,10 +191,10 @@ def bench(count: int, work: Path) -> dict[str, str]:
     refresh = timed([*reader, "index", str(root)], env)
     row["refresh 1% s"] = f"{refresh:.1f} ({changed:,} files)"
 
-    from reader.core.index import ArchiveIndex
+    from reader.cache import open_index
 
     os.environ["READER_HOME"] = str(home)
-    index = ArchiveIndex(root)
+    index = open_index(root)
     index_size = index.size_on_disk()
     index.close()
     archive_size = folder_size(root)

@@ -67,10 +67,10 @@ def main() -> int:
     home = options.home or Path(tempfile.mkdtemp(prefix="reader-bench-search-"))
     os.environ["READER_HOME"] = str(home)
 
-    from reader.core.index import ArchiveIndex
-    from reader.core.search import parse_query
+    from reader.cache import open_index
+    from reader.core.search.query import parse_query
 
-    index = ArchiveIndex(root)
+    index = open_index(root)
     started = time.perf_counter()
     changes = index.refresh()
     build = time.perf_counter() - started

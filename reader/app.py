@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
-from reader.screens.main import FirstScreen, MainScreen, read_first_screen
+from reader.cache import open_index
+from reader.core.live import FirstScreen, read_first_screen
+from reader.screens.help import HelpScreen
+from reader.screens.reading import ReadingScreen
 from reader.settings import Settings
+from reader.state import ReadingState
+from reader.system.terminal import ask_terminal_for_graphics, graphics_terminal
+from reader.widgets.article_view import ArticleView
+from reader.widgets.sidebar import Sidebar
 
 
 def styles_dir() -> Path:
@@ -36,23 +44,32 @@ class ReaderApp(App[None]):
     ]
 
     def __init__(self, root: Path, settings: Settings | None = None,
-                 first: FirstScreen | None = None) -> None:
+                 state: ReadingState | None = None, first: FirstScreen | None = None) -> None:
         super().__init__()
         self.root = Path(root)
-        self.first = first
         self.settings = settings or Settings.load()
+        self.state = state or ReadingState.load(self.root)
+        self.first = first
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
             "textual-dark"
         )
 
     def on_mount(self) -> None:
         self.sub_title = str(self.root)
-        self.push_screen(MainScreen(self.root, self.settings, self.first))
+        self.push_screen(ReadingScreen(self.root, self.settings, self.state, self.first))
+
+    def help_sections(self) -> list[tuple[str, list[BindingType]]]:
+        """Every key, by where it works: read from the bindings themselves."""
+        return [
+            ("everywhere", list(self.BINDINGS)),
+            ("reading screen", list(ReadingScreen.BINDINGS)),
+            ("sidebar", list(Sidebar.BINDINGS)),
+            ("article", list(ArticleView.BINDINGS)),
+        ]
 
     def action_help(self) -> None:
-        screen = self.screen
-        if isinstance(screen, MainScreen):
-            screen.action_help()
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_sections()))
 
 
 def make_app(root: Path, settings: Settings | None = None, warm_start: bool = False
@@ -61,29 +78,21 @@ def make_app(root: Path, settings: Settings | None = None, warm_start: bool = Fa
 
     `warm_start`: read the first screen from the index now, before the app runs.
     """
-    return ReaderApp(root, settings, read_first_screen(Path(root)) if warm_start else None)
-
-
-def graphics_terminal(env: dict[str, str]) -> bool:
-    """A terminal that likely draws real pictures (Kitty's protocol or Sixel).
-
-    Asking the terminal costs start-up time and must happen before Textual takes it over,
-    so it is asked only where the answer is likely yes, or where the user says so.
-    """
-    choice = env.get("READER_IMAGES", "auto").lower()
-    if choice in ("halfblock", "half", "blocks", "off"):
-        return False
-    if choice in ("kitty", "sixel", "graphics"):
-        return True
-    term, program = env.get("TERM", ""), env.get("TERM_PROGRAM", "")
-    return "kitty" in term or "ghostty" in term or program in {"WezTerm", "iTerm.app", "ghostty"}
+    root = Path(root)
+    state = ReadingState.load(root)
+    first = None
+    if warm_start:
+        index = open_index(root)
+        try:
+            first = read_first_screen(root, index, state.current, state.positions)
+        finally:
+            index.close()
+    return ReaderApp(root, settings, state, first)
 
 
 def run(root: Path) -> int:
-    import os
-
-    if graphics_terminal(dict(os.environ)):
-        # textual-image asks the terminal what it can draw when first imported.
-        import textual_image.widget  # noqa: F401
+    """Run the reader on the archive at `root` in this terminal."""
+    if graphics_terminal(os.environ):
+        ask_terminal_for_graphics()
     make_app(root, warm_start=True).run()
     return 0

@@ -7,7 +7,6 @@ Nothing is created on lookup: a path is made only when something is written to i
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tomllib
 from dataclasses import dataclass
@@ -83,46 +82,3 @@ class Settings:
             sidebar_width=sidebar if isinstance(sidebar, int) and 16 <= sidebar <= 200 else 40,
             theme=theme if isinstance(theme, str) else "textual-dark",
         )
-
-
-class ReadingState:
-    """What the user was reading in an archive, and where: remembered between runs."""
-
-    def __init__(self, root: Path) -> None:
-        self.path = state_dir() / f"{archive_key(root)}.json"
-        self.current: str | None = None
-        self.positions: dict[str, int] = {}
-
-    @classmethod
-    def load(cls, root: Path) -> ReadingState:
-        state = cls(root)
-        try:
-            data = json.loads(state.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return state
-        if isinstance(data, dict):
-            current = data.get("current")
-            state.current = current if isinstance(current, str) else None
-            positions = data.get("positions")
-            if isinstance(positions, dict):
-                state.positions = {
-                    str(k): int(v) for k, v in positions.items() if isinstance(v, int) and v >= 0
-                }
-        return state
-
-    def save(self) -> None:
-        """Write the state atomically; a failure to write is not worth a crash."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".tmp")
-            # Keep the most recent positions only, so the file stays small.
-            positions = dict(list(self.positions.items())[-2000:])
-            # ASCII JSON: ids of files whose names are not UTF-8 hold lone surrogates, which
-            # JSON escapes can carry and UTF-8 cannot.
-            temporary.write_text(
-                json.dumps({"current": self.current, "positions": positions}),
-                encoding="utf-8",
-            )
-            temporary.replace(self.path)
-        except (OSError, ValueError):
-            pass

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from reader.core.dates import as_local
+from reader.core.files.dates import as_local
 from reader.core.model import Article
 
 

@@ -8,6 +8,7 @@ removed here, once, in the core.
 
 from __future__ import annotations
 
+import os
 import re
 
 # C0 controls except tab and newline, DEL, C1 controls, the bidi embeddings, overrides and
@@ -58,3 +59,9 @@ def clean_line(text: str, limit: int = 500) -> str:
 def is_clean(text: str) -> bool:
     """True when `text` holds no character that `clean_text` would remove (CR included)."""
     return not _FORBIDDEN.search(text) and "\r" not in text
+
+
+def display_path(text: str) -> str:
+    """A path as it can be shown: undecodable bytes replaced, controls removed."""
+    raw = os.fsencode(text)
+    return clean_line(raw.decode("utf-8", "replace"), 1000)

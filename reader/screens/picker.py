@@ -14,7 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.core.opener import Outcome, Target, open_address
+from reader.core.convert.targets import Target
+from reader.system.opener import Outcome, open_address
 
 
 def outcome_text(outcome: Outcome) -> Text:

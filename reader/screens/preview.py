@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 from rich.text import Text
@@ -11,47 +9,28 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from reader.core.fetch import FetchError, fetch_image
-from reader.core.opener import Target
+from reader.core.convert.targets import Target
 from reader.settings import cache_dir
-
-
-@contextmanager
-def _no_terminal_queries():
-    """textual-image asks the terminal what it supports when first imported; with Textual
-    already reading the terminal the answer would arrive as keys. Half blocks need no
-    answer, so the question is not asked."""
-    real = sys.__stdout__
-
-    class _NotATerminal:
-        def __getattr__(self, name):
-            return getattr(real, name)
-
-        def isatty(self) -> bool:
-            return False
-
-    sys.__stdout__ = _NotATerminal()  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        sys.__stdout__ = real
-
-
-def half_block_renderable(path: Path, width: int, height: int):
-    with _no_terminal_queries():
-        from textual_image import _terminal
-        from textual_image.renderable.halfcell import Image
-
-        if not hasattr(_terminal.get_cell_size, "_result"):
-            _terminal.get_cell_size._result = _terminal.CellSize(10, 20)  # type: ignore[attr-defined]
-    return Image(path, width=width, height=height)
+from reader.system.fetch import FetchError, fetch_image
+from reader.system.terminal import graphics_available, half_block_picture
 
 
 class PreviewScreen(ModalScreen[None]):
+    """The picture of one image target, fetched in a worker (http and https only)."""
+
+    class Fetched(Message):
+        """The worker has the picture at `path`, or `failure` says why not."""
+
+        def __init__(self, path: Path | None, failure: str = "") -> None:
+            self.path = path
+            self.failure = failure
+            super().__init__()
+
     BINDINGS = [Binding("escape,q,p", "dismiss", "Close", id="preview.close")]
 
     def __init__(self, target: Target) -> None:
@@ -72,10 +51,16 @@ class PreviewScreen(ModalScreen[None]):
         try:
             path = fetch_image(self.target.url, cache_dir() / "images")
         except FetchError as error:
-            self.app.call_from_thread(self._failed, str(error))
+            self.post_message(self.Fetched(None, str(error)))
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._draw, path)
+            self.post_message(self.Fetched(path))
+
+    def on_preview_screen_fetched(self, event: Fetched) -> None:
+        if event.path is None:
+            self._failed(event.failure)
+        else:
+            self._draw(event.path)
 
     def on_worker_state_changed(self, event) -> None:
         from textual.worker import WorkerState
@@ -91,14 +76,15 @@ class PreviewScreen(ModalScreen[None]):
         area = self.query_one("#preview-image", Static)
         width = max(area.size.width, 10)
         height = max(area.size.height, 5)
-        graphics = sys.modules.get("textual_image.widget")
         try:
-            if graphics is not None:
+            if graphics_available():
                 # The terminal was asked at start-up (Kitty, WezTerm, iTerm…): real pixels.
-                picture = graphics.Image(path, id="preview-picture")
+                from textual_image.widget import Image
+
+                picture = Image(path, id="preview-picture")
                 area.display = False
                 self.query_one("#preview-box").mount(picture, after=area)
             else:
-                area.update(half_block_renderable(path, width, height))
+                area.update(half_block_picture(path, width, height))
         except Exception as error:  # a picture Pillow cannot decode after all
             self._failed(f"could not draw it ({type(error).__name__})")

@@ -12,15 +12,19 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from reader.core.index import ArchiveIndex
-from reader.core.render import format_date
-from reader.core.search import Hit, QueryError, highlights, parse_query, shown_snippet
+from reader.cache import open_index
+from reader.core.convert.render import format_date
+from reader.core.index.store import ArchiveIndex
+from reader.core.search.fold import highlights
+from reader.core.search.query import Hit, QueryError, parse_query
+from reader.core.search.snippets import shown_snippet
 
 #: Typing faster than this does not start a search for every key.
 DEBOUNCE_SECONDS = 0.15
@@ -40,6 +44,24 @@ class Chosen:
 
 class SearchScreen(ModalScreen[Chosen | None]):
     """A query box over a list of results, each with its title, date, category and snippet."""
+
+    class Found(Message):
+        """A page of results from the search worker."""
+
+        def __init__(self, hits: list[Hit], snippets: list[str], words: list[str],
+                     limit: int) -> None:
+            self.hits = hits
+            self.snippets = snippets
+            self.words = words
+            self.limit = limit
+            super().__init__()
+
+    class Failed(Message):
+        """The search could not run; `message` says why."""
+
+        def __init__(self, message: str) -> None:
+            self.message = message
+            super().__init__()
 
     BINDINGS = [
         Binding("escape", "dismiss", "Back", id="search.close"),
@@ -78,7 +100,7 @@ class SearchScreen(ModalScreen[Chosen | None]):
             yield OptionList(id="search-results")
 
     def on_mount(self) -> None:
-        self._index = ArchiveIndex(self.root)
+        self._index = open_index(self.root)
         self._prepare()
         self._following = bool(self._indexing())
         self.set_interval(FOLLOW_SECONDS, self._follow_indexing)
@@ -155,7 +177,7 @@ class SearchScreen(ModalScreen[Chosen | None]):
         except sqlite3.OperationalError:
             return  # interrupted by the next key
         except sqlite3.DatabaseError:
-            self.app.call_from_thread(self._failed, "The index is damaged: reopen the archive.")
+            self.post_message(self.Failed("The index is damaged: reopen the archive."))
             return
         snippets = []
         for hit in hits:
@@ -166,7 +188,15 @@ class SearchScreen(ModalScreen[Chosen | None]):
                 known = shown_snippet(self.root, hit.article, query.words) or hit.snippet
             snippets.append(known)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._results, hits, snippets, query.words, limit)
+            self.post_message(self.Found(hits, snippets, query.words, limit))
+
+    @on(Failed)
+    def _search_failed(self, event: Failed) -> None:
+        self._failed(event.message)
+
+    @on(Found)
+    def _found(self, event: Found) -> None:
+        self._results(event.hits, event.snippets, event.words, event.limit)
 
     def _failed(self, message: str) -> None:
         self.query_one("#search-status", Static).update(Text(message, style="bold red"))

@@ -8,6 +8,7 @@ draws only the lines on screen, at a readable measure, centred.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from rich.segment import Segment
 from rich.style import Style
@@ -17,10 +18,11 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
-from reader.core.layout import Line, layout, line_shows, mark_spans
-from reader.core.model import BlockKind, Document
+from reader.core.convert.render import render_article
+from reader.core.layout.lines import Line, layout, line_shows, mark_spans
+from reader.core.model import Article, BlockKind, Document
 
 #: Articles with more characters than this are laid out in a worker thread.
 BACKGROUND_LAYOUT_CHARS = 150_000
@@ -78,6 +80,27 @@ class ArticleView(ScrollView, can_focus=True):
     class Back(Message):
         """The reader wants the article list again."""
 
+    class LaidOut(Message):
+        """A long article laid out in a worker (the view's own message)."""
+
+        def __init__(self, document: Document, width: int, lines: list[Line],
+                     anchor: int) -> None:
+            self.document = document
+            self.width = width
+            self.lines = lines
+            self.anchor = anchor
+            super().__init__()
+
+    class Rendered(Message):
+        """An article asked for with `open` is converted and now shown (it bubbles up, so
+        that the screen can mark matches in it)."""
+
+        def __init__(self, article: Article, document: Document, block: int) -> None:
+            self.article = article
+            self.document = document
+            self.block = block
+            super().__init__()
+
     def __init__(self, *, measure: int = 80, id: str | None = None) -> None:
         super().__init__(id=id)
         self.document: Document | None = None
@@ -92,8 +115,36 @@ class ArticleView(ScrollView, can_focus=True):
         self.current_match = -1
         self._jump_after_layout = False
         self._marks_by_block: dict[int, list[tuple[int, int, int]]] = {}
+        self.opening: str | None = None  # the article being converted, until it is shown
 
     # -- content ---------------------------------------------------------------------------
+    def open(self, root: Path, article: Article, block: int = 0) -> None:
+        """Read and convert `article` in a worker, then show it with `block` at the top."""
+        self.opening = article.id
+        self._convert(root, article, block)
+
+    @work(thread=True, exclusive=True, group="render", exit_on_error=False)
+    def _convert(self, root: Path, article: Article, block: int) -> None:
+        document = render_article(root, article)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Rendered(article, document, block))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A conversion that failed says so in the pane, instead of leaving it waiting."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.opening = None
+            message = f"Showing the article failed: {type(error).__name__}: {error}"
+            self.show_message(message)
+            self.notify(message, markup=False, severity="error", timeout=10)
+
+    def on_article_view_rendered(self, event: Rendered) -> None:
+        if event.article.id != self.opening:
+            event.stop()  # another article was asked for meanwhile
+            return
+        self.opening = None
+        self.show(event.article.id, event.document, event.block)
+
     def show(self, article_id: str, document: Document, block: int = 0) -> None:
         """Show `document`, with its `block` at the top."""
         self.article_id = article_id
@@ -136,7 +187,11 @@ class ArticleView(ScrollView, can_focus=True):
     def _layout_in_background(self, document: Document, width: int, anchor: int) -> None:
         lines = layout(document, width)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._apply_layout, document, width, lines, anchor)
+            self.post_message(self.LaidOut(document, width, lines, anchor))
+
+    def on_article_view_laid_out(self, event: LaidOut) -> None:
+        event.stop()
+        self._apply_layout(event.document, event.width, event.lines, event.anchor)
 
     def _apply_layout(self, document: Document, width: int, lines: list[Line],
                       anchor: int) -> None:

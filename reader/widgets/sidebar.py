@@ -6,10 +6,9 @@ only when the group is open, so 100,000 articles cost no more than 100.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.segment import Segment
 from rich.style import Style
+from textual import work
 from textual.binding import Binding
 from textual.events import Click
 from textual.geometry import Region, Size
@@ -17,18 +16,14 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
-from reader.core.dates import as_local
-from reader.core.grouping import Group, Grouping
-from reader.core.linebreak import cell_width, truncate
+from reader.core.files.dates import as_local
+from reader.core.grouping import Group, Grouping, group_articles
+from reader.core.layout.linebreak import cell_width, truncate
+from reader.core.live import Snapshot
 from reader.core.model import Article
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    depth: int
-    group: Group | None = None
-    article: str | None = None
+from reader.core.outline import Outline, Row
 
 
 class Sidebar(ScrollView, can_focus=True):
@@ -65,56 +60,115 @@ class Sidebar(ScrollView, can_focus=True):
             self.article_id = article_id
             super().__init__()
 
+    class Regrouped(Message):
+        """Groups for another grouping, built in a worker (the sidebar's own message)."""
+
+        def __init__(self, snapshot: Snapshot, grouping: Grouping, groups: list[Group]) -> None:
+            self.snapshot = snapshot
+            self.grouping = grouping
+            self.groups = groups
+            super().__init__()
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.groups: list[Group] = []
+        self._wanted: tuple[Snapshot, Grouping] | None = None
+        self._pending_group: str | None = None  # a group to choose once it is shown
+        self.outline = Outline()
         self.articles: dict[str, Article] = {}
         self.grouping = Grouping.DATE
-        self.expanded: set[str] = set()
-        self.rows: list[Row] = []
         self.current: str | None = None  # the article shown in the main pane
         self.empty_text = "Loading…"
 
     # -- data from the screen --------------------------------------------------------------
+    def show_snapshot(self, snapshot: Snapshot, grouping: Grouping,
+                      select: str | None = None) -> None:
+        """Show `snapshot`'s articles grouped by `grouping` (grouped in a worker when the
+        snapshot was built for another grouping), then choose the group `select`."""
+        self._wanted = (snapshot, grouping)
+        if select is not None:
+            self._pending_group = select
+        if snapshot.grouping is grouping:
+            self._show_wanted(snapshot.groups)
+        elif grouping is Grouping.CATEGORY and snapshot.categories:
+            self._show_wanted(snapshot.categories)
+        else:
+            self._regroup(snapshot, grouping)
+
+    @work(thread=True, exclusive=True, group="group", exit_on_error=False)
+    def _regroup(self, snapshot: Snapshot, grouping: Grouping) -> None:
+        groups = group_articles(snapshot.ordered, grouping)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Regrouped(snapshot, grouping, groups))
+
+    def on_sidebar_regrouped(self, event: Regrouped) -> None:
+        event.stop()
+        wanted = self._wanted
+        if wanted is not None and wanted[0] is event.snapshot and wanted[1] is event.grouping:
+            self._show_wanted(event.groups)
+        # else: newer articles or another grouping arrived meanwhile
+
+    def _show_wanted(self, groups: list[Group]) -> None:
+        assert self._wanted is not None
+        snapshot, grouping = self._wanted
+        self.show_groups(groups, snapshot.articles, grouping)
+        if self._pending_group is not None:
+            self.select_group(self._pending_group)
+            self._pending_group = None
+
+    @property
+    def groups(self) -> list[Group]:
+        """The groups shown, in order."""
+        return self.outline.groups
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows shown: groups, and the articles of open groups."""
+        return self.outline.rows
+
+    @property
+    def expanded(self) -> set[str]:
+        """The keys of the open groups."""
+        return self.outline.expanded
+
+    def select_group(self, key: str) -> None:
+        """Open the group `key` (and every group above it) and put the cursor on it."""
+        row = self.outline.open_group(key)
+        self._rows_changed()
+        if row is not None:
+            self.cursor = row
+        self.focus()
+
     def show_groups(self, groups: list[Group], articles: dict[str, Article],
                     grouping: Grouping) -> None:
         """Show new groups, keeping open groups open and the cursor on the same row."""
         keep = self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
-        if grouping is not self.grouping:
-            self.expanded.clear()
-            keep = None
+        same = grouping is self.grouping
         self.grouping = grouping
-        self.groups = groups
         self.articles = articles
-        self._rebuild()
-        if keep is not None:
-            self.cursor = self._index_of(keep)
+        self.outline.show(groups, keep_open=same)
+        self._rows_changed()
+        if keep is not None and same:
+            self.cursor = self.outline.index_of(keep, self.cursor)
         elif self.current is not None:
             self.reveal(self.current)
 
     def reveal(self, article_id: str) -> None:
         """Open the group that holds `article_id` and put the cursor on it."""
         self.current = article_id
-        for group in self.groups:
-            path = self._path_to(group, article_id)
-            if path:
-                self.expanded.update(g.key for g in path)
-                self._rebuild()
-                for index, row in enumerate(self.rows):
-                    if row.article == article_id:
-                        self.cursor = index
-                        # Once laid out, show the group's heading above it too, where the
-                        # screen has room (at start-up the row alone came to the top).
-                        self.call_after_refresh(self._show_heading_of, index)
-                        break
-                return
-        self.refresh()
+        index = self.outline.reveal(article_id)
+        if index is None:
+            self.refresh()
+            return
+        self._rows_changed()
+        self.cursor = index
+        # Once laid out, show the group's heading above it too, where the screen has room
+        # (at start-up the row alone came to the top).
+        self.call_after_refresh(self._show_heading_of, index)
 
     def _show_heading_of(self, index: int) -> None:
         if index != self.cursor or index >= len(self.rows):
             return
-        heading = next((i for i in range(index - 1, -1, -1)
-                        if self.rows[i].group is not None), None)
+        heading = self.outline.heading_above(index)
         height = self.scrollable_content_region.height
         if heading is None or not height or index - heading >= height:
             return
@@ -123,53 +177,11 @@ class Sidebar(ScrollView, can_focus=True):
 
     def open_group(self, key: str) -> None:
         """Open the group `key` and every group above it."""
+        self.outline.open_group(key)
+        self._rows_changed()
 
-        def path(groups: list[Group]) -> list[Group]:
-            for group in groups:
-                if group.key == key:
-                    return [group]
-                below = path(group.children)
-                if below:
-                    return [group, *below]
-            return []
-
-        self.expanded.update(group.key for group in path(self.groups))
-        self._rebuild()
-
-    def _path_to(self, group: Group, article_id: str) -> list[Group]:
-        if article_id in group.articles:
-            return [group]
-        for child in group.children:
-            found = self._path_to(child, article_id)
-            if found:
-                return [group, *found]
-        return []
-
-    def _index_of(self, row: Row) -> int:
-        for index, candidate in enumerate(self.rows):
-            if row.article is not None and candidate.article == row.article and (
-                candidate.depth == row.depth
-            ):
-                return index
-            if row.group is not None and candidate.group is not None and (
-                candidate.group.key == row.group.key
-            ):
-                return index
-        return min(self.cursor, max(len(self.rows) - 1, 0))
-
-    def _rebuild(self) -> None:
-        rows: list[Row] = []
-
-        def add(group: Group, depth: int) -> None:
-            rows.append(Row(depth, group=group))
-            if group.key in self.expanded:
-                for child in group.children:
-                    add(child, depth + 1)
-                rows.extend(Row(depth + 1, article=a) for a in group.articles)
-
-        for group in self.groups:
-            add(group, 0)
-        self.rows = rows
+    def _rows_changed(self) -> None:
+        rows = self.rows
         self.virtual_size = Size(self.size.width, len(rows))
         if self.cursor >= len(rows):
             self.cursor = max(len(rows) - 1, 0)
@@ -298,18 +310,13 @@ class Sidebar(ScrollView, can_focus=True):
         if row.group is not None and row.group.key in self.expanded:
             self._toggle(row.group)
             return
-        # Go up to the row's group.
-        for index in range(self.cursor - 1, -1, -1):
-            if self.rows[index].group is not None and self.rows[index].depth < row.depth:
-                self.cursor = index
-                return
+        parent = self.outline.parent_row(self.cursor)  # go up to the row's group
+        if parent is not None:
+            self.cursor = parent
 
     def _toggle(self, group: Group) -> None:
-        if group.key in self.expanded:
-            self.expanded.discard(group.key)
-        else:
-            self.expanded.add(group.key)
-        self._rebuild()
+        self.outline.toggle(group.key)
+        self._rows_changed()
 
     def on_click(self, event: Click) -> None:
         index = event.y + self.scroll_offset.y

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.archive import load_archive, scan_files
+from reader.core.files.archive import load_archive
+from reader.core.files.scan import scan_files
 from reader.core.model import Article, DateSource
 from tests.conftest import write_files
 
@@ -109,7 +110,7 @@ def test_newest_first_is_stable(tmp_path: Path) -> None:
 
 
 def test_file_vanishing_mid_scan_is_a_problem(tmp_path: Path) -> None:
-    from reader.core.archive import load_file
+    from reader.core.files.source import load_file
 
     write_files(tmp_path, {"a.md": "# a", "b.md": "# b"})
     files = list(scan_files(tmp_path))
@@ -125,7 +126,7 @@ def test_odd_file_names(tmp_path: Path) -> None:
         handle.write("# 坏字节".encode())
     archive = load_archive(tmp_path)
     assert sorted(a.title for a in archive.articles.values()) == ["制表", "坏字节", "换行"]
-    from reader.core.archive import display_path
+    from reader.core.sanitize import display_path
 
     shown = sorted(display_path(a.id) for a in archive.articles.values())
     assert all("\n" not in name and "\t" not in name for name in shown)

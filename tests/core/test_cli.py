@@ -47,7 +47,7 @@ def test_show_markdown_and_text(sample: Path) -> None:
     text = run("show", str(sample), article, "--format", "text", "--width", "40")
     assert text.returncode == 0
     assert "**" not in text.stdout and "#" not in text.stdout.splitlines()[0]
-    from reader.core.linebreak import cell_width
+    from reader.core.layout.linebreak import cell_width
 
     assert max(cell_width(line) for line in text.stdout.splitlines()) <= 41
 

@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.archive import load_archive, scan_files
+from reader.core.convert.render import render_article
+from reader.core.files.archive import load_archive
+from reader.core.files.scan import scan_files
 from reader.core.model import DateSource
-from reader.core.render import render_article
 
 CORPORA = ["tardate-blogger-jekyll", "swiftgg-hexo", "ruby-lang-news", "rust-blog-zola"]
 

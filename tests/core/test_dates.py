@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from reader.core.dates import date_from_file_name, date_from_path, parse_date
+from reader.core.files.dates import date_from_file_name, date_from_path, parse_date
 
 CST = timezone(timedelta(hours=8))
 

@@ -1,6 +1,6 @@
 from datetime import UTC, datetime
 
-from reader.core.fields import build_article, categories_of, scalar_text
+from reader.core.files.fields import build_article, categories_of, scalar_text
 from reader.core.model import DateSource
 
 

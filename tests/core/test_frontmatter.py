@@ -1,6 +1,6 @@
 import pytest
 
-from reader.core.frontmatter import FrontMatterError, split_front_matter
+from reader.core.files.frontmatter import FrontMatterError, split_front_matter
 
 
 def test_yaml() -> None:

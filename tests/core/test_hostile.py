@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.archive import load_archive, scan_files
-from reader.core.index import ArchiveIndex
-from reader.core.layout import layout
-from reader.core.opener import image_targets, link_targets
-from reader.core.render import render_article
+from reader.core.convert.render import render_article
+from reader.core.convert.targets import image_targets, link_targets
+from reader.core.files.archive import load_archive
+from reader.core.files.scan import scan_files
+from reader.core.index.store import ArchiveIndex
+from reader.core.layout.lines import layout
 from reader.core.sanitize import is_clean
-from reader.core.search import parse_query
+from reader.core.search.query import parse_query
 from tests import hostile
 from tests.conftest import checksums
 

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.index import SCHEMA_VERSION, ArchiveIndex
+from reader.cache import open_index
+from reader.core.index.schema import SCHEMA_VERSION
+from reader.core.index.store import ArchiveIndex
 from tests.conftest import checksums, write_files
 
 POST = "---\ntitle: {title}\ndate: 2022-05-0{day}\ncategories: [新媒体, ZAKER, source]\n---\n" \
@@ -29,7 +31,7 @@ def bump(path: Path) -> None:
 
 def test_cold_then_warm(tmp_path: Path) -> None:
     root = make_archive(tmp_path / "a")
-    index = ArchiveIndex(root)
+    index = open_index(root)
     first = index.refresh()
     assert len(first.added) == 5 and not first.changed and not first.removed
     assert [a.title for a in index.articles()] == [f"文章{n}" for n in range(5, 0, -1)]
@@ -37,14 +39,14 @@ def test_cold_then_warm(tmp_path: Path) -> None:
     assert not again.any
     index.close()
     # A new process (a new ArchiveIndex) finds the same index, keyed by the resolved path.
-    reopened = ArchiveIndex(root / "." / "posts" / "..")
+    reopened = open_index(root / "." / "posts" / "..")
     assert reopened.path == index.path
     assert reopened.count() == 5 and not reopened.refresh().any
 
 
 def test_add_change_delete_break_fix(tmp_path: Path) -> None:
     root = make_archive(tmp_path / "a")
-    index = ArchiveIndex(root)
+    index = open_index(root)
     index.refresh()
     (root / "posts" / "6.md").write_text(POST.format(title="新来的", day=6), encoding="utf-8")
     changed = root / "posts" / "2.md"
@@ -71,7 +73,7 @@ def test_add_change_delete_break_fix(tmp_path: Path) -> None:
 
 def test_refresh_paths_from_a_watcher(tmp_path: Path) -> None:
     root = make_archive(tmp_path / "a")
-    index = ArchiveIndex(root)
+    index = open_index(root)
     index.refresh()
     (root / "posts" / "7.md").write_text(POST.format(title="七", day=7), encoding="utf-8")
     (root / "posts" / "1.md").unlink()
@@ -87,7 +89,7 @@ def test_stores_text_images_and_links(tmp_path: Path) -> None:
         '<img data-original="http://real/1.jpg" src="https://proxy/?http://real/1.jpg">'
         '<a href="https://example.org/a">链接</a><script>secret()</script>'
     )})
-    index = ArchiveIndex(root)
+    index = open_index(root)
     index.refresh()
     body, fields = index.db.execute(
         "SELECT body, fields FROM articles JOIN texts USING (id)").fetchone()
@@ -101,7 +103,7 @@ def test_stores_text_images_and_links(tmp_path: Path) -> None:
                                     "half-written"])
 def test_damaged_index_is_rebuilt(tmp_path: Path, damage: str) -> None:
     root = make_archive(tmp_path / "a")
-    index = ArchiveIndex(root)
+    index = open_index(root)
     index.refresh()
     index.close()
     path = index.path
@@ -125,7 +127,7 @@ def test_damaged_index_is_rebuilt(tmp_path: Path, damage: str) -> None:
     elif damage == "half-written":
         # A process killed mid-write leaves a write-ahead log; here, one full of garbage.
         Path(f"{path}-wal").write_bytes(os.urandom(40_000))
-    fresh = ArchiveIndex(root)
+    fresh = open_index(root)
     changes = fresh.refresh()
     assert fresh.count() == 5
     assert next(a.title for a in fresh.articles()) == "文章5"
@@ -135,13 +137,13 @@ def test_damaged_index_is_rebuilt(tmp_path: Path, damage: str) -> None:
 
 def test_deleting_the_cache_loses_nothing(tmp_path: Path) -> None:
     root = make_archive(tmp_path / "a")
-    index = ArchiveIndex(root)
+    index = open_index(root)
     index.refresh()
     before = [(a.id, a.title, a.date) for a in index.articles()]
     index.close()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{index.path}{suffix}").unlink(missing_ok=True)
-    again = ArchiveIndex(root)
+    again = open_index(root)
     again.refresh()
     assert [(a.id, a.title, a.date) for a in again.articles()] == before
 
@@ -151,7 +153,7 @@ def test_archive_is_never_written(tmp_path: Path, sample: Path) -> None:
 
     root = Path(shutil.copytree(sample, tmp_path / "sample"))
     before = checksums(root)
-    index = ArchiveIndex(root)
+    index = open_index(root)
     index.refresh()
     index.refresh()
     index.close()
@@ -177,7 +179,7 @@ def test_odd_files_never_stop_a_refresh(tmp_path: Path) -> None:
     })
     with open(os.fsencode(root) + b"/\xff\xfe.md", "wb") as handle:
         handle.write(b"hello body text without a title")
-    index = ArchiveIndex(root)
+    index = open_index(root)
     index.refresh()
     titles = sorted(a.title for a in index.articles())
     assert "\ufffd\ufffd" in titles and "好" in titles
@@ -189,21 +191,21 @@ def test_odd_files_never_stop_a_refresh(tmp_path: Path) -> None:
 def test_scan_problems_outlive_a_watcher_refresh(tmp_path: Path) -> None:
     root = make_archive(tmp_path / "a")
     os.symlink(root / "nowhere.md", root / "dangling.md")
-    index = ArchiveIndex(root)
+    index = open_index(root)
     index.refresh()
     assert [p.path for p in index.problems()] == ["dangling.md"]
-    again = ArchiveIndex(root)  # the watcher's own connection
+    again = open_index(root)  # the watcher's own connection
     (root / "posts" / "9.md").write_text(POST.format(title="九", day=9), encoding="utf-8")
     again.refresh_paths(["posts/9.md"])
     assert [p.path for p in again.problems()] == ["dangling.md"]
 
 
 def test_character_index_follows_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from reader.core.search import parse_query
+    from reader.core.search.query import parse_query
 
-    monkeypatch.setattr("reader.core.index.WINDOW", 0)  # always through the character index
+    monkeypatch.setattr("reader.core.index.engine.WINDOW", 0)  # always through the character index
     root = make_archive(tmp_path / "a")
-    index = ArchiveIndex(root)
+    index = open_index(root)
     index.refresh()
     assert [h.article.id for h in index.search(parse_query("振兴与抚顺 文章2"))] == ["posts/2.md"]
     changed = root / "posts" / "2.md"
@@ -288,3 +290,36 @@ def test_month_counts_kept_until_the_index_or_the_zone_changes(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_refresh_paths_keeps_to_the_scans_rule(tmp_path: Path) -> None:
+    """A watcher may name any path; only what the full scan lists becomes an article, so a
+    later full refresh never has to take anything out again."""
+    root = make_archive(tmp_path / "a")
+    index = open_index(root)
+    index.refresh()
+    odd = ["_index.md", "posts/_index.en.md", ".hidden.md", "node_modules/pkg/README.md",
+           ".git/x.md"]
+    write_files(root, {name: POST.format(title="不是文章", day=8) for name in odd})
+    changes = index.refresh_paths(odd)
+    assert not changes.any
+    assert {a.id for a in index.articles()} == {f"posts/{n}.md" for n in range(1, 6)}
+    assert not index.refresh().any
+    index.close()
+
+
+def test_refresh_paths_looks_through_folders(tmp_path: Path) -> None:
+    """A folder moved in or out (named like a file: `batch.2024`) is looked through again."""
+    root = make_archive(tmp_path / "a")
+    index = open_index(root)
+    index.refresh()
+    write_files(tmp_path / "outside", {f"batch.2024/{n}.md": POST.format(title=f"批{n}", day=n)
+                                       for n in range(1, 4)})
+    (tmp_path / "outside" / "batch.2024").rename(root / "batch.2024")
+    changes = index.refresh_paths([], ["batch.2024"])
+    assert sorted(changes.added) == [f"batch.2024/{n}.md" for n in range(1, 4)]
+    (root / "batch.2024").rename(tmp_path / "gone")
+    changes = index.refresh_paths([], ["batch.2024"])
+    assert sorted(changes.removed) == [f"batch.2024/{n}.md" for n in range(1, 4)]
+    assert not index.refresh().any
+    index.close()

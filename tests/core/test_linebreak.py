@@ -6,10 +6,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core.archive import load_archive
-from reader.core.document import build_document
-from reader.core.layout import layout
-from reader.core.linebreak import NO_END, NO_START, break_lines, cell_width, truncate, wrap_text
+from reader.core.convert.markdown import build_document
+from reader.core.files.archive import load_archive
+from reader.core.layout.linebreak import (
+    NO_END,
+    NO_START,
+    break_lines,
+    cell_width,
+    truncate,
+    wrap_text,
+)
+from reader.core.layout.lines import layout
 from reader.core.model import BlockKind
 
 CLOSING = set("，。、；：？！）」』】》〉”’…")
@@ -110,7 +117,7 @@ def test_truncate_in_cells() -> None:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_sample_chinese_articles(sample: Path, width: int) -> None:
-    from reader.core.render import render_article
+    from reader.core.convert.render import render_article
 
     archive = load_archive(sample)
     checked = 0

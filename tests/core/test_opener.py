@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.document import build_document
-from reader.core.fetch import FetchError, fetch_image
-from reader.core.fields import build_article
-from reader.core.opener import Way, choose_way, image_targets, link_targets, open_address
+from reader.core.convert.markdown import build_document
+from reader.core.convert.targets import image_targets, link_targets
+from reader.core.files.fields import build_article
 from reader.core.urls import refusal, resolve, unwrap_proxy
+from reader.system.fetch import FetchError, fetch_image
+from reader.system.opener import Way, choose_way, open_address
 
 
 @pytest.mark.parametrize("url", [
@@ -217,7 +218,7 @@ def test_fetch_refuses_unsafe_addresses(tmp_path: Path) -> None:
     ({"TERM": "xterm", "READER_IMAGES": "sixel"}, True),
 ])
 def test_which_terminals_are_asked_about_graphics(env: dict, expected: bool) -> None:
-    from reader.app import graphics_terminal
+    from reader.system.terminal import graphics_terminal
 
     assert graphics_terminal(env) is expected
 

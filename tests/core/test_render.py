@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.archive import load_archive
-from reader.core.document import build_document
-from reader.core.layout import layout, plain_text
+from reader.core.convert.markdown import build_document
+from reader.core.convert.render import render_article
+from reader.core.files.archive import load_archive
+from reader.core.layout.lines import layout, plain_text
+from reader.core.layout.markdown_out import to_markdown
 from reader.core.model import BlockKind
-from reader.core.render import render_article
-from reader.core.textout import to_markdown
 
 
 class _Text(HTMLParser):

@@ -5,11 +5,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.core.archive import ArticleFile, load_file
-from reader.core.document import build_document
-from reader.core.layout import layout
+from reader.core.convert.markdown import build_document
+from reader.core.convert.render import render_article
+from reader.core.files.scan import ArticleFile
+from reader.core.files.source import load_file
+from reader.core.layout.lines import layout
 from reader.core.model import Article
-from reader.core.render import render_article
 from reader.core.sanitize import clean_line, clean_text, is_clean
 
 FORBIDDEN = [chr(c) for c in range(0x20) if chr(c) not in "\t\n"] + ["\x7f"] + [

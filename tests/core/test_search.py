@@ -13,14 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import generate
-from reader.core.archive import load_archive
-from reader.core.document import shown_text
-from reader.core.index import ArchiveIndex
+from reader.cache import open_index
+from reader.core.convert.markdown import shown_text
+from reader.core.convert.render import render_article
+from reader.core.files.archive import load_archive
+from reader.core.index.store import ArchiveIndex
 from reader.core.model import Article, BlockKind, Document
-from reader.core.render import render_article
 from reader.core.sanitize import clean_text
-from reader.core.search import QueryError, fold, highlights, parse_query, snippet
-from reader.core.searchtext import normalise
+from reader.core.search.fold import fold, highlights, normalise
+from reader.core.search.query import QueryError, parse_query
+from reader.core.search.snippets import snippet
 from tests.conftest import write_files
 
 EXTRA = {
@@ -106,7 +108,7 @@ def _sample_words(shown: dict, length: int, count: int, seed: int) -> list[str]:
 @pytest.fixture(params=[3000, 7], ids=["newest-window", "full-pass"])
 def window(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
     """Search looks among the newest WINDOW articles, then reads all: test both paths."""
-    monkeypatch.setattr("reader.core.index.WINDOW", request.param)
+    monkeypatch.setattr("reader.core.index.engine.WINDOW", request.param)
     return request.param
 
 
@@ -188,7 +190,7 @@ def test_snippet_window() -> None:
 
 def test_empty_query_finds_nothing(tmp_path: Path) -> None:
     root = write_files(tmp_path / "a", EXTRA)
-    index = ArchiveIndex(root)
+    index = open_index(root)
     index.refresh()
     assert index.search(parse_query("   ")) == []
 
@@ -242,7 +244,7 @@ def test_title_search_follows_changes_from_any_connection(tmp_path: Path) -> Non
 
 
 def test_long_words_use_their_rarest_run_of_characters() -> None:
-    from reader.core.index import character_query
+    from reader.core.index.engine import character_query
 
     common = {"中": 90, "国": 80, "经": 30, "济": 30, "的": 99, "发": 5, "展": 4}
     assert character_query(["中国经济的发展"], common.get) == '"济 的 发 展"'
@@ -299,7 +301,7 @@ def test_a_closed_index_is_not_opened_again(tmp_path: Path) -> None:
     index.close()
     with pytest.raises(sqlite3.ProgrammingError):
         index.search(parse_query("标题"))
-    assert index._db is None and index._cache is None
+    assert index._db is None and not index.engine.holds_memory
 
 
 @pytest.mark.parametrize("corpus_name", ["ruby-lang-news", "rust-blog-zola", "swiftgg-hexo"])
@@ -311,8 +313,8 @@ def test_real_markdown_is_searched_as_the_reader_shows_it(corpus_name: str) -> N
     root = SHARED / "corpora" / corpus_name
     if not root.is_dir():
         pytest.skip("../shared/corpora is not beside the checkout")
-    from reader.core.archive import ArticleFile
-    from reader.core.index import index_file
+    from reader.core.files.scan import ArticleFile
+    from reader.core.index.entries import index_file
 
     articles = sorted(load_archive(root).articles.values(), key=lambda a: a.id)[::5][:80]
     assert articles
@@ -330,7 +332,7 @@ def test_real_markdown_is_searched_as_the_reader_shows_it(corpus_name: str) -> N
 def test_markdown_snippets_show_the_text_around_a_match(tmp_path: Path) -> None:
     """A Markdown hit's snippet is cut from what the pane shows, found from the paragraph
     around the match (not a fence's language name, not a link's address)."""
-    from reader.core.search import shown_snippet
+    from reader.core.search.snippets import shown_snippet
 
     root = tmp_path / "archive"
     body = ("开头。\n\n```kotlinq\nlet a = 1\n```\n\n" + "前文。" * 300

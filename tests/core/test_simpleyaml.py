@@ -9,9 +9,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.core import frontmatter
-from reader.core.archive import scan_files
-from reader.core.simpleyaml import load_simple
+from reader.core.files import frontmatter
+from reader.core.files.scan import scan_files
+from reader.core.files.simpleyaml import load_simple
 from tests.conftest import SHARED
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-from reader.core.archive import read_source
-from reader.core.document import build_document, markdown_text
-from reader.core.layout import layout, line_shows, mark_spans
-from reader.core.linebreak import cell_width
+from reader.core.convert.markdown import build_document, markdown_text
+from reader.core.files.source import read_source
+from reader.core.layout.linebreak import cell_width
+from reader.core.layout.lines import layout, line_shows, mark_spans
 from reader.core.model import BlockKind
-from reader.core.search import find_in_document
+from reader.core.search.find import find_in_document
 
 from .test_render import document_text, visible_text
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.archive import load_archive
-from reader.core.linebreak import cell_width
+from reader.core.convert.render import render_article
+from reader.core.files.archive import load_archive
+from reader.core.layout.linebreak import cell_width
 from reader.core.model import BlockKind
-from reader.core.render import render_article
 from tests.e2e.tmux import Tmux, reader_command, reader_env, tmux_available
 from tests.ui.helpers import stable_copy
 

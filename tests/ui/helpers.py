@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from reader.screens.main import MainScreen
+from reader.screens.reading import ReadingScreen
 from reader.widgets.article_view import ArticleView
 
 FIXED_MTIME = 1_700_000_000  # 2023-11-14 22:13:20 UTC
@@ -24,12 +24,12 @@ def stable_copy(source: Path, parent: Path) -> Path:
     return target
 
 
-async def wait_loaded(pilot: Pilot, timeout: float = 20.0) -> MainScreen:
+async def wait_loaded(pilot: Pilot, timeout: float = 20.0) -> ReadingScreen:
     """Wait until the archive is loaded and the first article is shown."""
     waited = 0.0
     while waited < timeout:
         screen = pilot.app.screen
-        if isinstance(screen, MainScreen) and not screen.in_progress:
+        if isinstance(screen, ReadingScreen) and not screen.in_progress:
             view = screen.query_one(ArticleView)
             if view.lines or (not screen.ordered and view.placeholder):
                 await pilot.pause()

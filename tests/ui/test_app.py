@@ -34,7 +34,7 @@ async def test_opens_with_newest_article(archive: Path, size: tuple[int, int]) -
         sidebar = screen.query_one(Sidebar)
         assert sidebar.has_focus
         assert sidebar.rows[sidebar.cursor].article == newest.id
-        assert len(screen.archive.problems) == 3
+        assert len(screen.problems) == 3
 
 
 async def test_keys_move_and_open(archive: Path) -> None:
@@ -305,7 +305,7 @@ async def test_a_warm_start_shows_the_first_screen_in_its_first_frame(archive: P
 
 async def test_a_warm_start_converts_a_long_article_once_drawn(
         archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("reader.screens.main.FIRST_ARTICLE_MAX_BYTES", 10)
+    monkeypatch.setattr("reader.core.live.FIRST_ARTICLE_MAX_BYTES", 10)
     async with make_app(archive).run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot)
     app = make_app(archive, warm_start=True)

@@ -8,7 +8,7 @@ import pytest
 
 from reader.app import make_app
 from reader.core.sanitize import is_clean
-from reader.screens.main import MainScreen
+from reader.screens.reading import ReadingScreen
 from reader.widgets.article_view import ArticleView
 from reader.widgets.sidebar import Sidebar
 from tests import hostile
@@ -40,7 +40,7 @@ async def test_visit_every_article_and_screen(archive: Path) -> None:
             if article.id.startswith(("links/", "markup/", "escapes/entity-osc8")):
                 for key in ("i", "escape", "u", "escape", "o", "escape"):
                     await pilot.press(key)
-                assert isinstance(app.screen, MainScreen)
+                assert isinstance(app.screen, ReadingScreen)
         for key in ("c", "t", "d", "question_mark", "escape", "exclamation_mark", "escape",
                     "slash", "p", "w", "n", "e", "d", "enter"):
             await pilot.press(key)

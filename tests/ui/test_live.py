@@ -91,7 +91,26 @@ async def test_changes_found_at_opening_reach_the_sidebar(tmp_path: Path) -> Non
             assert screen.articles["p/new.md"].title == "新文章"
             assert screen.ordered[0].id == "p/new.md"  # the newest, in order
             assert len(screen.articles) == 11  # 12, less one deleted and one broken, one new
-            assert any(p.path == "p/02.md" for p in screen.archive.problems)
+            assert any(p.path == "p/02.md" for p in screen.problems)
             sidebar = screen.query_one(Sidebar)
             titles = {row.article for row in sidebar.rows if row.article}
             assert "p/00.md" not in titles
+
+
+async def test_section_pages_and_dotted_folders_while_running(tmp_path: Path) -> None:
+    """The watcher asks the scan's own rule: a Hugo section page written while the reader
+    runs never shows, and a folder named like a file (`batch.2024`) moved in does."""
+    root = write_files(tmp_path / "archive", {"a.md": POST.format(title="第一篇", day=1)})
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        await wait_for(pilot, lambda: any(w.group == "watch" for w in app.workers))
+        await pilot.pause(0.5)
+        (root / "_index.md").write_text(POST.format(title="栏目页", day=9), encoding="utf-8")
+        write_files(tmp_path / "outside", {"batch.2024/b.md": POST.format(title="批", day=2)})
+        (tmp_path / "outside" / "batch.2024").rename(root / "batch.2024")
+        await wait_for(pilot, lambda: "batch.2024/b.md" in screen.articles, timeout=5)
+        await pilot.pause(1.0)
+        assert "_index.md" not in screen.articles
+        (root / "batch.2024").rename(tmp_path / "moved-out")
+        await wait_for(pilot, lambda: "batch.2024/b.md" not in screen.articles, timeout=5)

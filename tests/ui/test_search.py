@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reader.app import make_app
-from reader.screens.main import MainScreen
+from reader.screens.reading import ReadingScreen
 from reader.screens.search import SearchScreen
 from reader.widgets.article_view import ArticleView
 from reader.widgets.find_bar import FindBar
@@ -37,7 +37,7 @@ async def test_search_opens_article_at_first_match(archive: Path) -> None:
         await pilot.press("enter")
         view = screen.query_one(ArticleView)
         await wait_for(pilot, lambda: view.article_id == LONG and view.matches and view.lines)
-        assert isinstance(app.screen, MainScreen)
+        assert isinstance(app.screen, ReadingScreen)
         total = len(view.matches)
         assert total >= 2
         first_line = view.lines[int(view.scroll_offset.y)]
@@ -63,7 +63,7 @@ async def test_escape_returns_to_where_you_were(archive: Path) -> None:
         await pilot.press("slash", *"社区")
         await wait_for(pilot, lambda: bool(app.screen.hits))
         await pilot.press("down", "escape")
-        assert isinstance(app.screen, MainScreen)
+        assert isinstance(app.screen, ReadingScreen)
         assert (view.article_id, sidebar.cursor, list(sidebar.rows)) == before
 
 
@@ -171,7 +171,7 @@ async def test_results_grow_while_the_archive_is_still_being_indexed(
         archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """On a first opening the index fills while the user searches: the results are read
     again as it grows, and the box says more may match until it is done."""
-    from reader.core.index import ArchiveIndex
+    from reader.cache import open_index
     from tests.conftest import write_files
 
     monkeypatch.setattr("reader.screens.search.FOLLOW_SECONDS", 0.2)
@@ -188,7 +188,7 @@ async def test_results_grow_while_the_archive_is_still_being_indexed(
         assert "still indexing" in str(status.render())
         # The indexer stores an article holding the word.
         write_files(archive, {"新文章.md": "---\ntitle: 新\ndate: 2024-01-01\n---\n有独角兽词。"})
-        other = ArchiveIndex(archive)
+        other = open_index(archive)
         other.refresh_paths(["新文章.md"])
         other.close()
         await wait_for(pilot, lambda: [h.article.id for h in search.hits] == ["新文章.md"])

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from reader.core.dates import as_local, date_from_file_name, date_from_path, parse_date
+from reader.core.files.dates import as_local, date_from_file_name, date_from_path, parse_date
 from reader.core.model import Article, DateSource
 from reader.core.sanitize import clean_line
 

@@ -1,8 +1,8 @@
-"""An article's images and links as the pickers list them, and how an address gets opened.
+"""Opening an address: the user's command, the desktop's opener, or the user's clipboard.
 
-Only http and https addresses are ever opened or fetched, and never through a shell. Over
-SSH, or with no display, nothing is started on the machine the reader runs on: the address
-goes to the user's own clipboard (OSC 52) instead.
+Only http and https addresses are ever opened (`reader.core.urls.refusal` decides), and
+never through a shell. Over SSH, or with no display, nothing is started on the machine the
+reader runs on: the address goes to the user's own clipboard (OSC 52) instead.
 """
 
 from __future__ import annotations
@@ -15,47 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from reader.core.model import Article, Document
 from reader.core.sanitize import clean_line
-from reader.core.urls import refusal, resolve, unwrap_proxy
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """One row of a picker: a number, what it shows, and the address it opens."""
-
-    number: int
-    label: str
-    url: str
-    fallback: str = ""  # the proxied form the article used, kept in case the real one fails
-    refused: str | None = None  # why it will not be opened, or None
-    cover: bool = False
-
-    @property
-    def openable(self) -> bool:
-        return self.refused is None
-
-
-def image_targets(document: Document, article: Article) -> list[Target]:
-    """The article's images in reading order, numbered as their placeholders, then the cover
-    (unless it is one of them already)."""
-    targets = [
-        Target(image.number, image.alt, image.url, image.fallback, refusal(image.url))
-        for image in document.images
-    ]
-    if article.cover:
-        real, proxied = unwrap_proxy(article.cover)
-        real = resolve(real, article.link)
-        if real and all(target.url != real for target in targets):
-            targets.append(Target(len(targets) + 1, "cover image", real, proxied, refusal(real),
-                                  cover=True))
-    return targets
-
-
-def link_targets(document: Document) -> list[Target]:
-    """The article's links in reading order, with the text that carried them."""
-    return [Target(link.number, link.text, link.url, "", refusal(link.url))
-            for link in document.links]
+from reader.core.urls import refusal
 
 
 class Way(str, Enum):

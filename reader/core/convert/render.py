@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.core.archive import LoadError, read_source
-from reader.core.convert import strip_tags
-from reader.core.dates import as_local
-from reader.core.document import build_document
+from reader.core.convert.html import strip_tags
+from reader.core.convert.markdown import build_document
+from reader.core.files.dates import as_local
+from reader.core.files.source import LoadError, read_source
 from reader.core.model import Article, Block, BlockKind, DateSource, Document, Span
 from reader.core.sanitize import clean_line, clean_text
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import JSONHandler, YAMLHandler
 
-from reader.core.simpleyaml import load_simple
+from reader.core.files.simpleyaml import load_simple
 
 #: Front matter larger than this is refused: no real post needs it, and it bounds the work.
 MAX_FRONT_MATTER = 256 * 1024

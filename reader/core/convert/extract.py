@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from reader.core.convert import HIDDEN
+from reader.core.convert.html import HIDDEN
 from reader.core.sanitize import clean_text
 from reader.core.urls import resolve, unwrap_proxy
 

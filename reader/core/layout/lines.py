@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader.core.linebreak import break_lines, cell_width
+from reader.core.layout.linebreak import break_lines, cell_width
 from reader.core.model import Block, BlockKind, Document, Span
 
 QUOTE_MARK = "│ "

@@ -1,4 +1,8 @@
-"""Text as search compares it: full-width and half-width forms alike, Latin case folded."""
+"""Text as search compares it: full-width and half-width forms alike, Latin case folded.
+
+`normalise` folds whole texts for the index; `fold` folds one character for one, so that
+`highlights` can give places in the original text.
+"""
 
 from __future__ import annotations
 
@@ -75,3 +79,70 @@ def normalise(text: str) -> str:
         if not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
     return " ".join(text.casefold().split())
+
+
+def highlights(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Ranges of `text` where any of `words` occurs (case and width folded)."""
+    folded, origin = _fold_with_origin(text)
+    ranges = []
+    for word in words:
+        needle = fold(word)
+        if not needle:
+            continue
+        at = folded.find(needle)
+        while at >= 0:
+            end = at + len(needle)
+            if origin is None:
+                ranges.append((at, end))
+            else:
+                ranges.append((origin[at], origin[end - 1] + 1))
+            at = folded.find(needle, end)
+    return sorted(ranges)
+
+
+class _Fold(dict):
+    """A translation table, built as characters are met, that folds each character to one:
+    casefolded and NFKC where that gives a single character, else left alone. Positions in
+    the folded text are positions in the original. Characters whose fold is not one
+    character (`ß` is `ss`) are noted in `uneven`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uneven: set[str] = set()
+
+    def __missing__(self, code: int) -> int:
+        folded = _fold_char(chr(code))
+        result = ord(folded) if len(folded) == 1 else code
+        if len(folded) != 1:
+            self.uneven.add(chr(code))
+        self[code] = result
+        return result
+
+
+def _fold_char(char: str) -> str:
+    return normalise(char) if not char.isspace() else " "
+
+
+_FOLD = _Fold()
+
+
+def fold(text: str) -> str:
+    """`text` folded for matching, one character for one: positions stay the same."""
+    return text.translate(_FOLD)
+
+
+def _fold_with_origin(text: str) -> tuple[str, list[int] | None]:
+    """`text` folded as search folds it, and where each folded character came from; None
+    for that when every character folds to one (the common case, done in C)."""
+    folded = fold(text)
+    if _FOLD.uneven.isdisjoint(text):
+        return folded, None
+    parts: list[str] = []
+    origin: list[int] = []
+    for number, char in enumerate(text):
+        piece = _fold_char(char) if char in _FOLD.uneven else folded[number]
+        parts.append(piece)
+        origin.extend([number] * len(piece))
+    return "".join(parts), origin
+
+

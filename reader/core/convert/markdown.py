@@ -18,8 +18,8 @@ from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from markdown_it.token import Token
 from rich.cells import cell_len
 
-from reader.core.convert import html_to_markdown
-from reader.core.extract import attributes as tag_attributes
+from reader.core.convert.extract import attributes as tag_attributes
+from reader.core.convert.html import html_to_markdown
 from reader.core.model import Block, BlockKind, Document, Image, Link, Span
 from reader.core.sanitize import EMPHASIS_MARK, STRONG_MARK, clean_text, keep_marks_clean
 from reader.core.urls import refusal, resolve, unwrap_proxy

@@ -1,0 +1,89 @@
+"""`reader list`, `reader show`, `reader images` and `reader links`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from reader.cli.common import (
+    article_json,
+    check_archive,
+    find_article,
+    indexed_archive,
+    print_problems,
+)
+from reader.core.sanitize import display_path
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    lister = commands.add_parser("list", help="list the archive's articles, newest first")
+    lister.add_argument("archive")
+    lister.add_argument("--json", action="store_true", help="JSON Lines, one article a line")
+    lister.set_defaults(run=run_list)
+    shower = commands.add_parser("show", help="print one article as the reader shows it")
+    shower.add_argument("archive")
+    shower.add_argument("id", help="the article's path inside the archive, as `list` prints it")
+    shower.add_argument("--format", choices=("markdown", "text"), default="markdown")
+    shower.add_argument("--width", type=int, default=80, help="line width for --format text")
+    shower.set_defaults(run=run_show)
+    for name, what in (("images", "the article's images, numbered as in its text, and its "
+                                  "cover"), ("links", "the article's links and their targets")):
+        picker = commands.add_parser(name, help=f"print {what}")
+        picker.add_argument("archive")
+        picker.add_argument("id")
+        picker.add_argument("--json", action="store_true", help="JSON Lines")
+        picker.set_defaults(run=run_targets)
+
+
+def run_list(options: argparse.Namespace) -> int:
+    from reader.core.convert.render import format_date
+
+    archive = indexed_archive(check_archive(options.archive))
+    for article in archive.newest_first():
+        if options.json:
+            print(json.dumps(article_json(article), ensure_ascii=False))
+        else:
+            category = article.category_paths[0] if article.categories else ""
+            print(f"{format_date(article)[:16]:16}  {display_path(article.id)}  {article.title}"
+                  + (f"  [{category}]" if category else ""))
+    print_problems(archive.problems)
+    return 0
+
+
+def run_targets(options: argparse.Namespace) -> int:
+    from reader.core.convert.render import render_article
+    from reader.core.convert.targets import image_targets, link_targets
+
+    archive = indexed_archive(check_archive(options.archive))
+    article = find_article(archive, options.id)
+    document = render_article(archive.root, article)
+    targets = (image_targets(document, article) if options.command == "images"
+               else link_targets(document))
+    for target in targets:
+        if options.json:
+            print(json.dumps({
+                "number": target.number, "url": target.url, "label": target.label,
+                "fallback": target.fallback or None, "cover": target.cover,
+                "openable": target.openable, "refused": target.refused,
+            }, ensure_ascii=False))
+        else:
+            label = target.label or ("(cover)" if target.cover else "")
+            note = f"  [not openable: {target.refused}]" if target.refused else ""
+            print(f"{target.number:>3}  {target.url}{note}" + (f"  {label}" if label else ""))
+    return 0
+
+
+def run_show(options: argparse.Namespace) -> int:
+    from reader.core.convert.render import render_article
+    from reader.core.layout.lines import layout, plain_text
+    from reader.core.layout.markdown_out import to_markdown
+
+    archive = indexed_archive(check_archive(options.archive))
+    article = find_article(archive, options.id)
+    document = render_article(archive.root, article)
+    if options.format == "text":
+        print(plain_text(layout(document, max(options.width, 10))))
+    else:
+        sys.stdout.write(to_markdown(document))
+    return 0

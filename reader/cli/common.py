@@ -1,0 +1,73 @@
+"""What every command shares: the archive argument, one-line usage errors, JSON rows."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from reader.core.files.archive import Archive
+from reader.core.model import Article, Problem
+from reader.core.sanitize import display_path
+
+
+class UsageError(Exception):
+    """A bad argument from the user: a one-line message and exit status 2."""
+
+
+def check_archive(path: str) -> Path:
+    """The archive's folder, or a `UsageError` saying in one line what is wrong with it."""
+    root = Path(path).expanduser()
+    if not root.exists():
+        raise UsageError(f"no such folder: {display_path(path)}")
+    if not root.is_dir():
+        raise UsageError(f"not a folder: {display_path(path)}")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise UsageError(f"cannot read folder: {display_path(path)}")
+    try:
+        next(os.scandir(root), None)
+    except OSError as error:
+        raise UsageError(f"cannot read folder: {display_path(path)} ({error.strerror})") from None
+    return root
+
+
+def article_json(article: Article) -> dict:
+    """An article as `--json` prints it (one line of JSON Lines)."""
+    return {
+        "id": display_path(article.id),
+        "title": article.title,
+        "date": article.date.isoformat() if article.date else None,
+        "date_source": article.date_source.value,
+        "categories": [list(path) for path in article.categories],
+        "tags": list(article.tags),
+        "author": article.author,
+    }
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Problems on standard error, one a line: `path: reason`."""
+    for problem in problems:
+        print(f"{problem.path}: {problem.reason}", file=sys.stderr)
+
+
+def indexed_archive(root: Path) -> Archive:
+    """The archive as its index holds it, brought up to date first."""
+    from reader.cache import open_index
+
+    index = open_index(root)
+    try:
+        index.refresh()
+        ordered = index.articles()
+        return Archive(root, {a.id: a for a in ordered}, index.problems())
+    finally:
+        index.close()
+
+
+def find_article(archive: Archive, article_id: str) -> Article:
+    """The article `article_id` names, or a `UsageError` that says why there is none."""
+    article = archive.find(article_id)
+    if article is None:
+        problem = next((p for p in archive.problems if p.path == article_id), None)
+        reason = f": {problem.reason}" if problem else ""
+        raise UsageError(f"no article {article_id!r} in {display_path(str(archive.root))}{reason}")
+    return article

@@ -1,0 +1,69 @@
+"""The `reader` command: the UI, and plain commands for scripts and tests.
+
+Each command lives in a module of its own that adds its parser and runs it; the UI is
+imported only when it is started, so `reader list` stays fast and never needs a terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reader import __version__
+from reader.cli import articles, indexing, searching
+from reader.cli.common import UsageError, check_archive
+
+#: The modules of the commands, in the order `--help` lists them.
+MODULES = (articles, indexing, searching)
+
+
+def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
+    """The parser, and the names of its commands."""
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Read a folder of articles (Hexo, Jekyll, Hugo, Zola, crawler posts) "
+        "in the terminal.",
+        epilog="`reader ARCHIVE` is short for `reader open ARCHIVE`.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    opener = commands.add_parser("open", help="open the archive in the reader (the default)")
+    opener.add_argument("archive", help="the archive's folder")
+    opener.set_defaults(run=_run_open)
+    for module in MODULES:
+        module.add_parsers(commands)
+    return parser, set(commands.choices)
+
+
+def _run_open(options: argparse.Namespace) -> int:
+    from reader.app import run
+
+    return run(check_archive(options.archive))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `reader` command; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    parser, commands = _parser()
+    if args and not args[0].startswith("-") and args[0] not in commands:
+        args.insert(0, "open")
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    if args and args[0] == "search":
+        args = ["search", *searching.query_words_last(args[1:])]
+    options = parser.parse_args(args)
+    if options.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return options.run(options)
+    except UsageError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # `reader list | head` closes the pipe early; that is not an error.
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,94 @@
+"""Reading one article file: its bytes decoded, its front matter split from its body.
+
+The archive is only ever read. A file that cannot be loaded says why in a `LoadError`
+(or, from `load_file`, a `Problem`), and the rest load as usual.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.core.files.decode import MAX_FILE_BYTES, NotText, decode_bytes
+from reader.core.files.fields import build_article
+from reader.core.files.frontmatter import FrontMatterError, split_front_matter
+from reader.core.files.scan import ArticleFile, os_reason
+from reader.core.model import Article, Problem
+from reader.core.sanitize import clean_line, display_path
+
+_HTML_START = re.compile(
+    r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype|html|head|body|div|p|section|article|span|h[1-6]|"
+    r"table|ul|ol|figure|img|br|blockquote|center|font|a|strong|b|em|i|pre|iframe|style|script)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def looks_like_html(body: str) -> bool:
+    """True when a body (of a `.md` file, say) is raw HTML rather than Markdown."""
+    return bool(_HTML_START.match(body[:4096]))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """An article's front matter and body, read again for showing it."""
+
+    meta: dict
+    body: str
+    is_html: bool
+    encoding: str
+
+
+def read_source(path: Path, size_limit: int = MAX_FILE_BYTES) -> Source:
+    """Read and split one file. Raises `LoadError` with a one-line reason."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(size_limit + 1)
+    except OSError as error:
+        raise LoadError(os_reason(error)) from None
+    if len(data) > size_limit:
+        raise LoadError(f"larger than {size_limit // (1024 * 1024)} MB: skipped")
+    if not data.strip():
+        raise LoadError("empty file")
+    try:
+        decoded = decode_bytes(data)
+    except NotText as error:
+        raise LoadError(str(error)) from None
+    try:
+        split = split_front_matter(decoded.text)
+    except FrontMatterError as error:
+        raise LoadError(clean_line(str(error), 300)) from None
+    is_html = path.suffix.lower() in {".html", ".htm"} or looks_like_html(split.body)
+    return Source(split.meta, split.body, is_html, decoded.encoding)
+
+
+class LoadError(Exception):
+    """A file that cannot be loaded; the message is the one-line reason."""
+
+
+def read_article(file: ArticleFile) -> tuple[Source, Article]:
+    """Read one file and build its `Article`. Raises `LoadError` with a one-line reason;
+    the one place that says why a file is not an article, for the index and the CLI alike."""
+    try:
+        source = read_source(file.path)
+        article = build_article(file.id, source.meta, source.body, is_html=source.is_html,
+                                size=file.size, mtime=file.mtime, encoding=source.encoding)
+    except RecursionError:
+        raise LoadError("front matter nested too deeply") from None
+    return source, article
+
+
+def problem_of(file_id: str, error: Exception) -> Problem:
+    """The `Problem` a file becomes: a `LoadError`'s reason, or a bug's name, in one line
+    (a bug on one odd file must cost that file, not the other 100,000)."""
+    reason = (clean_line(str(error), 300) if isinstance(error, LoadError)
+              else f"could not be read ({type(error).__name__})")
+    return Problem(display_path(file_id), reason)
+
+
+def load_file(file: ArticleFile) -> Article | Problem:
+    """Load one file as an `Article`, or say in a `Problem` why it can't be."""
+    try:
+        return read_article(file)[1]
+    except Exception as error:
+        return problem_of(file.id, error)

@@ -1,0 +1,111 @@
+"""The sidebar's rows: groups that open and close, flattened into the list it draws.
+
+Groups hold article ids, not widgets, and a group's articles become rows only while it is
+open, so 100,000 articles in closed months cost a hundred rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reader.core.grouping import Group
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the sidebar: a group, or an article inside an open group."""
+
+    depth: int
+    group: Group | None = None
+    article: str | None = None
+
+
+def _path(groups: list[Group], found) -> list[Group]:
+    """The groups from the top down to the first group `found` says yes to."""
+    for group in groups:
+        if found(group):
+            return [group]
+        below = _path(group.children, found)
+        if below:
+            return [group, *below]
+    return []
+
+
+@dataclass
+class Outline:
+    """Groups, which of them are open, and the rows that makes."""
+
+    groups: list[Group] = field(default_factory=list)
+    expanded: set[str] = field(default_factory=set)
+    rows: list[Row] = field(default_factory=list)
+
+    def show(self, groups: list[Group], keep_open: bool) -> None:
+        """Show new groups; with `keep_open`, the groups open before stay open."""
+        if not keep_open:
+            self.expanded.clear()
+        self.groups = groups
+        self.rebuild()
+
+    def rebuild(self) -> None:
+        rows: list[Row] = []
+
+        def add(group: Group, depth: int) -> None:
+            rows.append(Row(depth, group=group))
+            if group.key in self.expanded:
+                for child in group.children:
+                    add(child, depth + 1)
+                rows.extend(Row(depth + 1, article=a) for a in group.articles)
+
+        for group in self.groups:
+            add(group, 0)
+        self.rows = rows
+
+    def toggle(self, key: str) -> None:
+        """Open the group `key` if it is closed, close it if open."""
+        if key in self.expanded:
+            self.expanded.discard(key)
+        else:
+            self.expanded.add(key)
+        self.rebuild()
+
+    def open_group(self, key: str) -> int | None:
+        """Open the group `key` and every group above it; its row, or None."""
+        path = _path(self.groups, lambda group: group.key == key)
+        self.expanded.update(group.key for group in path)
+        self.rebuild()
+        return next((i for i, row in enumerate(self.rows)
+                     if row.group is not None and row.group.key == key), None)
+
+    def reveal(self, article_id: str) -> int | None:
+        """Open the groups that hold `article_id` (the first such); its row, or None."""
+        path = _path(self.groups, lambda group: article_id in group.articles)
+        if not path:
+            return None
+        self.expanded.update(group.key for group in path)
+        self.rebuild()
+        return next((i for i, row in enumerate(self.rows) if row.article == article_id), None)
+
+    def index_of(self, row: Row, fallback: int) -> int:
+        """Where `row` (from before a change) is now: the same article at the same depth,
+        or the same group; else `fallback`, kept inside the rows."""
+        for index, candidate in enumerate(self.rows):
+            if row.article is not None and candidate.article == row.article and (
+                candidate.depth == row.depth
+            ):
+                return index
+            if row.group is not None and candidate.group is not None and (
+                candidate.group.key == row.group.key
+            ):
+                return index
+        return min(fallback, max(len(self.rows) - 1, 0))
+
+    def heading_above(self, index: int) -> int | None:
+        """The nearest group row above row `index`."""
+        return next((i for i in range(index - 1, -1, -1) if self.rows[i].group is not None),
+                    None)
+
+    def parent_row(self, index: int) -> int | None:
+        """The row of the group that row `index` lies in."""
+        depth = self.rows[index].depth
+        return next((i for i in range(index - 1, -1, -1)
+                     if self.rows[i].group is not None and self.rows[i].depth < depth), None)

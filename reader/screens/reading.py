@@ -1,0 +1,377 @@
+"""The reading screen: the sidebar beside the article, a status line, the keys in the footer.
+
+It holds keys and handlers. What it shows comes from the core: the loader widget posts
+snapshots of the archive (`reader.core.live`), the article view converts and lays out the
+article, the sidebar groups; the screen passes attributes down and handles messages up.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, ProgressBar
+
+from reader.core import live
+from reader.core.grouping import Grouping
+from reader.core.model import Article, Problem
+from reader.screens.contents import ContentsScreen
+from reader.screens.palette import ArchiveCommands
+from reader.screens.picker import PickerScreen, open_or_copy
+from reader.screens.problems import ProblemsScreen
+from reader.screens.search import Chosen, SearchScreen
+from reader.settings import Settings
+from reader.state import ReadingState
+from reader.widgets.article_view import ArticleView
+from reader.widgets.loader import ArchiveLoader
+from reader.widgets.reading_pane import ReadingPane
+from reader.widgets.sidebar import Sidebar
+from reader.widgets.status_line import StatusLine
+
+#: The reading state is written this long after the last change, from a worker.
+SAVE_AFTER_SECONDS = 1.0
+
+
+class ReadingScreen(Screen[None]):
+    """Shows an archive as it loads; reads the article chosen."""
+
+    COMMANDS = Screen.COMMANDS | {ArchiveCommands}
+
+    # In the footer's order: what a reader does most first, then `?` for every key, so
+    # that an 80-column footer still shows the way to the rest. The ids (`main.…`) are a
+    # public interface: a user's keymap names them.
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="main.search"),
+        Binding("f", "find", "Find", id="main.find"),
+        Binding("i", "images", "Images", id="main.images"),
+        Binding("u", "links", "Links", id="main.links"),
+        *(Binding(str(n), f"open_image({n})", f"Open image {n}", show=False,
+                  id=f"main.image_{n}") for n in range(1, 10)),
+        Binding("o", "contents", "Contents", id="main.contents"),
+        Binding("question_mark", "app.help", "Keys", id="main.help"),
+        Binding("d", "group('date')", "By date", id="main.group_date"),
+        Binding("c", "group('category')", "By category", id="main.group_category"),
+        Binding("t", "group('tag')", "By tag", id="main.group_tag"),
+        Binding("s", "toggle_sidebar", "Sidebar", id="main.toggle_sidebar"),
+        Binding("right_square_bracket", "sidebar_width(4)", "Wider sidebar", show=False,
+                id="main.sidebar_wider"),
+        Binding("left_square_bracket", "sidebar_width(-4)", "Narrower sidebar", show=False,
+                id="main.sidebar_narrower"),
+        Binding("exclamation_mark", "problems", "Problems", show=False, id="main.problems"),
+    ]
+
+    grouping: reactive[Grouping] = reactive(Grouping.DATE, init=False)
+    sidebar_width: reactive[int] = reactive(40, init=False)
+
+    def __init__(self, root: Path, settings: Settings, state: ReadingState,
+                 first: live.FirstScreen | None = None) -> None:
+        super().__init__()
+        self.root = root
+        self.settings = settings
+        self.state = state
+        self._first = first
+        self.snapshot = first.snapshot if first is not None else live.EMPTY
+        self.in_progress = True  # until the index is up to date with the disk
+        self.shown: str | None = None  # the article in the main pane
+        self.top_block = 0  # the block at the top of the main pane
+        self.progress_text = ""
+        self.search_text = ""  # the last archive search, offered again by /
+        self.set_reactive(ReadingScreen.sidebar_width, settings.sidebar_width)
+
+    # -- what is shown ---------------------------------------------------------------------
+    @property
+    def articles(self) -> dict[str, Article]:
+        """The articles on screen, by id."""
+        return self.snapshot.articles
+
+    @property
+    def ordered(self) -> list[Article]:
+        """The articles on screen, newest first."""
+        return self.snapshot.ordered
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The files that could not be loaded, and why."""
+        return self.snapshot.problems
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield Sidebar(id="sidebar")
+            yield ReadingPane(measure=self.settings.measure, id="reading")
+        yield ProgressBar(id="progress", show_eta=True)
+        yield StatusLine("Opening…", id="status", markup=False)
+        yield Footer()
+        first = self._first.snapshot if self._first is not None else None
+        yield ArchiveLoader(self.root, first, self.state.current, id="loader")
+
+    def on_mount(self) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        sidebar = self.query_one(Sidebar)
+        sidebar.styles.width = self.sidebar_width
+        sidebar.focus()
+        view = self.query_one(ArticleView)
+        view.show_message("Loading the archive…")
+        first = self._first
+        if first is not None:
+            # Read before the app started: on screen in the first frame.
+            self.state.current = first.article.id
+            pane = self.query_one(ReadingPane)
+            if first.document is None:
+                pane.open(self.root, first.article, first.block)
+            else:
+                self.shown, self.top_block = first.article.id, first.block
+                pane.show(first.article, first.document, first.block)
+            self._show_snapshot(first.snapshot)
+            sidebar.reveal(first.article.id)
+            if first.document is not None:
+                self._article_shown()
+
+    def on_unmount(self) -> None:
+        self.remember_place(save=False)
+        self.state.save()
+
+    # -- the archive as it loads -------------------------------------------------------------
+    @on(ArchiveLoader.Loaded)
+    def _loaded(self, event: ArchiveLoader.Loaded) -> None:
+        self.in_progress = not event.snapshot.finished
+        self._show_snapshot(event.snapshot)
+
+    def _show_snapshot(self, snapshot: live.Snapshot) -> None:
+        self.snapshot = snapshot
+        sidebar = self.query_one(Sidebar)
+        sidebar.empty_text = "No articles in this archive." if snapshot.finished else "Loading…"
+        sidebar.show_snapshot(snapshot, self.grouping)
+        view = self.query_one(ArticleView)
+        if self.shown is None and view.opening is None:
+            self._open_first()
+        self._update_status()
+
+    @on(ArchiveLoader.Progressed)
+    def _progressed(self, event: ArchiveLoader.Progressed) -> None:
+        progress = event.progress
+        bar = self.query_one("#progress", ProgressBar)
+        bar.display = progress.done < progress.total
+        bar.update(total=progress.total, progress=progress.done)
+        left = progress.remaining
+        self.progress_text = (
+            f"Indexing {progress.done:,} / {progress.total:,} files · {progress.rate:,.0f}/s"
+            + (f" · {left:,.0f} s left" if left is not None else "")
+        )
+        self._update_status()
+
+    @on(ArchiveLoader.Indexed)
+    def _indexed(self, event: ArchiveLoader.Indexed) -> None:
+        self.progress_text = ""
+        self.in_progress = False
+        self.query_one("#progress", ProgressBar).display = False
+        self._update_status()
+        if event.warm and event.changes.any:
+            self.notify(live.since_last_time(event.changes), markup=False, timeout=4)
+
+    @on(ArchiveLoader.Changed)
+    def _changed(self, event: ArchiveLoader.Changed) -> None:
+        article = self.articles.get(self.shown or "")
+        if article is not None and self.shown in event.changes.changed:
+            self.query_one(ReadingPane).open(self.root, article, self.top_block)
+
+    @on(ArchiveLoader.Failed)
+    def _failed(self, event: ArchiveLoader.Failed) -> None:
+        if event.severity == "error":
+            self.progress_text = ""
+            self.in_progress = False
+            self.query_one(StatusLine).say(event.message)
+        self.notify(event.message, markup=False, severity=event.severity,  # type: ignore[arg-type]
+                    timeout=10)
+
+    def _open_first(self) -> None:
+        """Open the article read last time, or else the newest one."""
+        if not self.ordered:
+            if not self.in_progress:
+                self.query_one(ArticleView).show_message(
+                    "No articles here: the folder has no .md, .markdown, .mdown, .html or .htm "
+                    "files with text." if not self.problems else
+                    "No article could be loaded: press ! to see why."
+                )
+            return
+        remembered = self.state.current
+        if remembered in self.articles:
+            self.open_article(remembered, self.state.positions.get(remembered, 0))
+        else:
+            self.open_article(self.ordered[0].id)
+
+    def _update_status(self) -> None:
+        self.query_one(StatusLine).say(live.status_text(
+            self.snapshot, self.progress_text, self.in_progress, self.grouping, self.root))
+
+    # -- reading ---------------------------------------------------------------------------
+    def open_article(self, article_id: str, block: int = 0) -> None:
+        """Show an article (converted in a worker), remembering the place in the last one."""
+        article = self.articles.get(article_id)
+        if article is None:
+            return
+        self.remember_place()
+        self.state.current = article_id
+        self.query_one(Sidebar).reveal(article_id)
+        self.query_one(ReadingPane).open(self.root, article, block)
+
+    @on(ArticleView.Rendered)
+    def _rendered(self, event: ArticleView.Rendered) -> None:
+        self.shown, self.top_block = event.article.id, event.block
+        self._article_shown()
+
+    def _article_shown(self) -> None:
+        self.query_one(ArchiveLoader).first_article_shown()
+        ready_file = os.environ.get("READER_BENCHMARK_READY_FILE")
+        if ready_file:
+            # benchmarks/bench_index.py times the start until this first article is drawn.
+            self.call_after_refresh(self._ready_for_benchmark, ready_file)
+
+    def _ready_for_benchmark(self, ready_file: str) -> None:
+        if not self.query_one(ArticleView).lines:  # not laid out (and drawn) yet
+            self.call_after_refresh(self._ready_for_benchmark, ready_file)
+            return
+        Path(ready_file).write_text(f"{len(self.articles)}\n", encoding="utf-8")
+        self.app.exit()
+
+    def remember_place(self, save: bool = True) -> None:
+        """Note which article is open and where; written soon after, from a worker."""
+        if self.shown is not None:
+            self.state.positions.pop(self.shown, None)
+            self.state.positions[self.shown] = self.top_block
+        if save:
+            self._save_soon()
+
+    def _save_soon(self) -> None:
+        if getattr(self, "_save_timer", None) is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(
+            SAVE_AFTER_SECONDS, lambda: self._save_state(self.state.payload()))
+
+    @work(thread=True, exclusive=True, group="state", exit_on_error=False)
+    def _save_state(self, payload: str) -> None:
+        self.state.write(payload)
+
+    @on(ArticleView.Scrolled)
+    def _scrolled(self, event: ArticleView.Scrolled) -> None:
+        self.top_block = event.block
+
+    @on(Sidebar.ArticleChosen)
+    def _chosen(self, event: Sidebar.ArticleChosen) -> None:
+        self.open_article(event.article_id, self.state.positions.get(event.article_id, 0))
+        self.query_one(ArticleView).focus()
+
+    @on(ArticleView.Back)
+    def _back(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = True
+        sidebar.focus()
+
+    @on(ArchiveCommands.OpenArticle)
+    def _palette_article(self, event: ArchiveCommands.OpenArticle) -> None:
+        self.open_article(event.article_id)
+
+    @on(ArchiveCommands.ShowCategory)
+    def _palette_category(self, event: ArchiveCommands.ShowCategory) -> None:
+        self.reveal_group(Grouping.CATEGORY, event.key)
+
+    # -- search and find -----------------------------------------------------------------
+    def action_search(self) -> None:
+        def chosen(result: Chosen | None) -> None:
+            if result is None:
+                return  # back where we were: the sidebar and the article as they were
+            self.search_text = result.text
+            self.query_one(ReadingPane).find(result.words)
+            self.open_article(result.article_id)
+            self.query_one(ArticleView).focus()
+
+        self.app.push_screen(
+            SearchScreen(self.root, self.search_text, indexing=lambda: self.progress_text),
+            chosen)
+
+    def action_find(self) -> None:
+        self.query_one(ReadingPane).open_find()
+
+    # -- images and links ----------------------------------------------------------------
+    def action_images(self) -> None:
+        pane = self.query_one(ReadingPane)
+        targets = pane.images()
+        if targets is not None and pane.article is not None:
+            self.app.push_screen(PickerScreen(f"Images of “{pane.article.title}”", targets,
+                                              images=True, opener=self.settings.opener))
+
+    def action_links(self) -> None:
+        pane = self.query_one(ReadingPane)
+        targets = pane.links()
+        if targets is not None and pane.article is not None:
+            self.app.push_screen(PickerScreen(f"Links of “{pane.article.title}”", targets,
+                                              images=False, opener=self.settings.opener))
+
+    def action_open_image(self, number: int) -> None:
+        targets = self.query_one(ReadingPane).images()
+        if targets is None:
+            return
+        target = next((t for t in targets if t.number == number), None)
+        if target is None:
+            self.notify(f"This article has no image {number}.", markup=False, severity="warning")
+        elif not target.openable:
+            self.notify(f"Not opened: {target.refused}", markup=False, severity="error")
+        else:
+            outcome = open_or_copy(self.app, target.url, self.settings.opener)
+            self.notify(outcome.message, markup=False,
+                        severity="information" if outcome.ok else "error")
+
+    # -- the sidebar -------------------------------------------------------------------------
+    def action_group(self, name: str) -> None:
+        self.grouping = Grouping(name)
+
+    def watch_grouping(self, grouping: Grouping) -> None:
+        self.query_one(ArchiveLoader).grouping = grouping
+        self.query_one(Sidebar).show_snapshot(self.snapshot, grouping)
+        self._update_status()
+
+    def reveal_group(self, grouping: Grouping, key: str) -> None:
+        """Show the sidebar grouped by `grouping` with the group `key` open and chosen."""
+        self.set_reactive(ReadingScreen.grouping, grouping)
+        self.query_one(ArchiveLoader).grouping = grouping
+        self.query_one(Sidebar).show_snapshot(self.snapshot, grouping, select=key)
+        self._update_status()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.display = not sidebar.display
+        if not sidebar.display:
+            self.query_one(ArticleView).focus()
+        else:
+            sidebar.focus()
+
+    def action_sidebar_width(self, change: int) -> None:
+        width = self.size.width or 80
+        self.sidebar_width = max(16, min(self.sidebar_width + change, width - 20))
+
+    def watch_sidebar_width(self, width: int) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.styles.width = width
+        sidebar.display = True
+
+    # -- lists over the screen -----------------------------------------------------------------
+    def action_contents(self) -> None:
+        view = self.query_one(ArticleView)
+        if view.document is None:
+            self.notify("No article is open.", markup=False, severity="warning")
+            return
+
+        def jump(block: int | None) -> None:
+            if block is not None:
+                view.scroll_to_block(block)
+                view.focus()
+
+        self.app.push_screen(ContentsScreen(view.document.toc, view.top_block), jump)
+
+    def action_problems(self) -> None:
+        self.app.push_screen(ProblemsScreen(self.problems))

@@ -13,7 +13,7 @@ from reader.core.live import FirstScreen, read_first_screen
 from reader.screens.help import HelpScreen
 from reader.screens.reading import ReadingScreen
 from reader.settings import Settings
-from reader.state import ReadingState
+from reader.state.session import ReadingState
 from reader.system.terminal import ask_terminal_for_graphics, graphics_terminal
 from reader.widgets.article_view import ArticleView
 from reader.widgets.sidebar import Sidebar
@@ -48,7 +48,7 @@ class ReaderApp(App[None]):
         super().__init__()
         self.root = Path(root)
         self.settings = settings or Settings.load()
-        self.state = state or ReadingState.load(self.root)
+        self.state = state or ReadingState.open(self.root)
         self.first = first
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
             "textual-dark"
@@ -57,6 +57,10 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         self.sub_title = str(self.root)
         self.push_screen(ReadingScreen(self.root, self.settings, self.state, self.first))
+
+    def on_unmount(self) -> None:
+        # Marks and places queued for the writer are on disk before the process ends.
+        self.state.close()
 
     def help_sections(self) -> list[tuple[str, list[BindingType]]]:
         """Every key, by where it works: read from the bindings themselves."""
@@ -79,7 +83,7 @@ def make_app(root: Path, settings: Settings | None = None, warm_start: bool = Fa
     `warm_start`: read the first screen from the index now, before the app runs.
     """
     root = Path(root)
-    state = ReadingState.load(root)
+    state = ReadingState.open(root)
     first = None
     if warm_start:
         index = open_index(root)

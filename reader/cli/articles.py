@@ -19,7 +19,13 @@ from reader.core.sanitize import display_path
 def add_parsers(commands: argparse._SubParsersAction) -> None:
     lister = commands.add_parser("list", help="list the archive's articles, newest first")
     lister.add_argument("archive")
-    lister.add_argument("--json", action="store_true", help="JSON Lines, one article a line")
+    lister.add_argument("--json", action="store_true", help="JSON Lines, one article a line "
+                        "(with its read and starred marks)")
+    which = lister.add_mutually_exclusive_group()
+    which.add_argument("--unread", action="store_true", help="only articles not read yet")
+    which.add_argument("--starred", action="store_true", help="only starred articles")
+    which.add_argument("--new", action="store_true",
+                       help="only articles that arrived since the reader was last opened")
     lister.set_defaults(run=run_list)
     shower = commands.add_parser("show", help="print one article as the reader shows it")
     shower.add_argument("archive")
@@ -39,10 +45,25 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 def run_list(options: argparse.Namespace) -> int:
     from reader.core.convert.render import format_date
 
-    archive = indexed_archive(check_archive(options.archive))
-    for article in archive.newest_first():
+    root = check_archive(options.archive)
+    archive = indexed_archive(root)
+    articles = archive.newest_first()
+    marks = None
+    if options.json or options.unread or options.starred or options.new:
+        from reader.state.session import peek_marks
+
+        marks = peek_marks(root, [a.id for a in articles] if options.new else None)
+        keep = (lambda a: a.id not in marks.read) if options.unread else (
+            (lambda a: a.id in marks.starred) if options.starred else
+            (lambda a: a.id in marks.new) if options.new else None)
+        if keep is not None:
+            articles = [a for a in articles if keep(a)]
+    for article in articles:
         if options.json:
-            print(json.dumps(article_json(article), ensure_ascii=False))
+            row = article_json(article)
+            if marks is not None:
+                row["read"], row["starred"] = article.id in marks.read, article.id in marks.starred
+            print(json.dumps(row, ensure_ascii=False))
         else:
             category = article.category_paths[0] if article.categories else ""
             print(f"{format_date(article)[:16]:16}  {display_path(article.id)}  {article.title}"

@@ -63,11 +63,28 @@ def indexed_archive(root: Path) -> Archive:
         index.close()
 
 
-def find_article(archive: Archive, article_id: str) -> Article:
-    """The article `article_id` names, or a `UsageError` that says why there is none."""
-    article = archive.find(article_id)
-    if article is None:
-        problem = next((p for p in archive.problems if p.path == article_id), None)
-        reason = f": {problem.reason}" if problem else ""
-        raise UsageError(f"no article {article_id!r} in {display_path(str(archive.root))}{reason}")
-    return article
+def find_article(archive: Archive, text: str) -> Article:
+    """The article `text` names: its id as `list` prints it, or its path (`./a/b.md`, or
+    absolute, inside the archive); or a `UsageError` that says why there is none."""
+    candidates = [text]
+    path = Path(text)
+    try:
+        inside = (path if path.is_absolute() else Path.cwd() / path).resolve().relative_to(
+            archive.root.resolve())
+        candidates.append(inside.as_posix())
+    except (ValueError, OSError):
+        pass
+    if text.startswith("./"):
+        candidates.append(text[2:])
+    for candidate in candidates:
+        article = archive.find(candidate)
+        if article is not None:
+            return article
+    problem = next((p for p in archive.problems if p.path in candidates), None)
+    reason = f": {problem.reason}" if problem else ""
+    raise UsageError(f"no article {text!r} in {display_path(str(archive.root))}{reason}")
+
+
+def article_id(archive: Archive, text: str) -> str:
+    """The id of the article `text` names (see `find_article`)."""
+    return find_article(archive, text).id

@@ -10,11 +10,11 @@ import argparse
 import sys
 
 from reader import __version__
-from reader.cli import articles, indexing, searching
+from reader.cli import articles, indexing, marks, searching
 from reader.cli.common import UsageError, check_archive
 
 #: The modules of the commands, in the order `--help` lists them.
-MODULES = (articles, indexing, searching)
+MODULES = (articles, searching, marks, indexing)
 
 
 def _parser() -> tuple[argparse.ArgumentParser, set[str]]:

@@ -45,26 +45,73 @@ UNCATEGORISED = "(no category)"
 UNTAGGED = "(no tag)"
 
 
+#: A month with more articles than this is split into days (a crawler's month holds
+#: thousands; a blog's, a few).
+DAYS_FROM = 30
+
+
+def _month_and_day(article: Article) -> tuple[str, str] | None:
+    """The article's month (`2022-05`) and day (`2022-05-03`) where the sidebar files it."""
+    if article.date is None:
+        return None
+    moment = as_local(article.date)
+    return moment.strftime("%Y-%m"), moment.strftime("%Y-%m-%d")
+
+
 def by_date(articles: list[Article]) -> list[Group]:
-    """Months, newest first, each holding its articles newest first."""
+    """Months, newest first, each holding its articles newest first (or, in a month of
+    more than `DAYS_FROM`, its days, each holding its articles)."""
     months: dict[str, Group] = {}
+    days: dict[str, Group] = {}
     for article in articles:  # already newest first
-        if article.date is None:
+        when = _month_and_day(article)
+        if when is None:
             key, label = UNDATED, "No date"
         else:
-            moment = as_local(article.date)
-            key = moment.strftime("%Y-%m")
-            label = moment.strftime("%Y-%m  %B")
+            key = when[0]
+            label = as_local(article.date).strftime("%Y-%m  %B")  # type: ignore[arg-type]
         group = months.get(key)
         if group is None:
             group = months[key] = Group(f"date:{key}", label)
         group.articles.append(article.id)
+        if when is not None:
+            day = days.get(when[1])
+            if day is None:
+                day = days[when[1]] = Group(
+                    f"date:{when[1]}",
+                    as_local(article.date).strftime("%d %a"))  # type: ignore[arg-type]
+                group.children.append(day)
+            day.articles.append(article.id)
     dated = sorted((g for k, g in months.items() if k != UNDATED), key=lambda g: g.key,
                    reverse=True)
     result = dated + ([months[UNDATED]] if UNDATED in months else [])
     for group in result:
         group.count = len(group.articles)
+        if group.count > DAYS_FROM:
+            group.articles = []
+            for day in group.children:
+                day.count = len(day.articles)
+        else:
+            group.children = []
     return result
+
+
+def group_keys(article: Article, grouping: Grouping) -> list[str]:
+    """The keys of every group that holds `article` in `grouping`, top levels included:
+    what a change to the article changes the counts of. (Day keys are given whether or
+    not its month is split into days.)"""
+    if grouping is Grouping.DATE:
+        when = _month_and_day(article)
+        return [f"date:{UNDATED}"] if when is None else [f"date:{when[0]}", f"date:{when[1]}"]
+    if grouping is Grouping.CATEGORY:
+        if not article.categories:
+            return [f"category:{UNCATEGORISED}"]
+        return list(dict.fromkeys("category:" + "\x1f".join(path[:depth])
+                                  for path in article.categories
+                                  for depth in range(1, len(path) + 1)))
+    if not article.tags:
+        return [f"tag:{UNTAGGED}"]
+    return list(dict.fromkeys(f"tag:{tag.casefold()}" for tag in article.tags))
 
 
 def by_date_first_page(newest: list[Article],

@@ -208,8 +208,9 @@ def apply_path_changes(index: ArchiveIndex, seen: PathChanges) -> Changes:
 
 
 def status_text(snapshot: Snapshot, progress: str, loading: bool, grouping: Grouping,
-                root: Path) -> str:
-    """The status line: how many articles, what is going on, problems, the grouping."""
+                root: Path, notes: tuple[str, ...] = ()) -> str:
+    """The status line: how many articles, what is going on, problems, `notes` (unread,
+    new), the grouping."""
     count = len(snapshot.articles)
     problems = len(snapshot.problems)
     parts = [f"{count:,} article{'s' if count != 1 else ''}"]
@@ -219,6 +220,7 @@ def status_text(snapshot: Snapshot, progress: str, loading: bool, grouping: Grou
         parts = [f"Loading… {count:,} articles"]
     if problems:
         parts.append(f"{problems:,} problem{'s' if problems != 1 else ''} (press !)")
+    parts.extend(note for note in notes if note)
     parts.append(f"by {grouping.value}")
     parts.append(root.resolve().name or str(root))
     return "  ·  ".join(parts)

@@ -6,6 +6,7 @@ open, so 100,000 articles in closed months cost a hundred rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reader.core.grouping import Group
@@ -38,6 +39,9 @@ class Outline:
     groups: list[Group] = field(default_factory=list)
     expanded: set[str] = field(default_factory=set)
     rows: list[Row] = field(default_factory=list)
+    #: Which groups and articles to show (all, unless a view such as "unread only" says).
+    shows_group: Callable[[Group], bool] = lambda group: True
+    shows_article: Callable[[str], bool] = lambda article_id: True
 
     def show(self, groups: list[Group], keep_open: bool) -> None:
         """Show new groups; with `keep_open`, the groups open before stay open."""
@@ -49,16 +53,50 @@ class Outline:
     def rebuild(self) -> None:
         rows: list[Row] = []
 
+        shows_group, shows_article = self.shows_group, self.shows_article
+
         def add(group: Group, depth: int) -> None:
+            if not shows_group(group):
+                return
             rows.append(Row(depth, group=group))
             if group.key in self.expanded:
                 for child in group.children:
                     add(child, depth + 1)
-                rows.extend(Row(depth + 1, article=a) for a in group.articles)
+                rows.extend(Row(depth + 1, article=a) for a in group.articles
+                            if shows_article(a))
 
         for group in self.groups:
             add(group, 0)
         self.rows = rows
+
+    def order(self) -> list[str]:
+        """Every article shown, open groups or not, in the sidebar's order (what `J` and
+        `space` at an article's end go through); an article in two groups, once."""
+        seen: dict[str, None] = {}
+        shows_group, shows_article = self.shows_group, self.shows_article
+
+        def walk(group: Group) -> None:
+            if not shows_group(group):
+                return
+            for child in group.children:
+                walk(child)
+            for article_id in group.articles:
+                if shows_article(article_id):
+                    seen.setdefault(article_id)
+
+        for group in self.groups:
+            walk(group)
+        return list(seen)
+
+    def articles_under(self, key: str) -> list[str]:
+        """The articles of the group `key` and of every group inside it."""
+        path = _path(self.groups, lambda group: group.key == key)
+        if not path:
+            return []
+        found: dict[str, None] = {}
+        for group in path[-1].walk():
+            found.update(dict.fromkeys(group.articles))
+        return list(found)
 
     def toggle(self, key: str) -> None:
         """Open the group `key` if it is closed, close it if open."""

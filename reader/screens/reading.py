@@ -10,35 +10,39 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, ProgressBar
 
 from reader.core import live
 from reader.core.grouping import Grouping
 from reader.core.model import Article, Problem
 from reader.screens.contents import ContentsScreen
+from reader.screens.marking import MARK_BINDINGS, Marking
 from reader.screens.palette import ArchiveCommands
 from reader.screens.picker import PickerScreen, open_or_copy
 from reader.screens.problems import ProblemsScreen
 from reader.screens.search import Chosen, SearchScreen
 from reader.settings import Settings
-from reader.state import ReadingState
+from reader.state.session import ReadingState
 from reader.widgets.article_view import ArticleView
 from reader.widgets.loader import ArchiveLoader
 from reader.widgets.reading_pane import ReadingPane
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.status_line import StatusLine
 
-#: The reading state is written this long after the last change, from a worker.
+#: The place in an article is written this long after the last change (by a thread).
 SAVE_AFTER_SECONDS = 1.0
+#: How often the screen asks whether another process changed the marks.
+MARKS_CHECK_SECONDS = 2.0
 
 
-class ReadingScreen(Screen[None]):
+class ReadingScreen(Marking, Screen[None]):
     """Shows an archive as it loads; reads the article chosen."""
 
     COMMANDS = Screen.COMMANDS | {ArchiveCommands}
@@ -64,6 +68,7 @@ class ReadingScreen(Screen[None]):
         Binding("left_square_bracket", "sidebar_width(-4)", "Narrower sidebar", show=False,
                 id="main.sidebar_narrower"),
         Binding("exclamation_mark", "problems", "Problems", show=False, id="main.problems"),
+        *MARK_BINDINGS,
     ]
 
     grouping: reactive[Grouping] = reactive(Grouping.DATE, init=False)
@@ -82,6 +87,8 @@ class ReadingScreen(Screen[None]):
         self.top_block = 0  # the block at the top of the main pane
         self.progress_text = ""
         self.search_text = ""  # the last archive search, offered again by /
+        self._save_timer: Timer | None = None
+        self._marks_init()
         self.set_reactive(ReadingScreen.sidebar_width, settings.sidebar_width)
 
     # -- what is shown ---------------------------------------------------------------------
@@ -114,7 +121,11 @@ class ReadingScreen(Screen[None]):
         self.query_one("#progress", ProgressBar).display = False
         sidebar = self.query_one(Sidebar)
         sidebar.styles.width = self.sidebar_width
+        sidebar.read, sidebar.starred = self.state.read, self.state.starred  # shared sets
         sidebar.focus()
+        self.set_interval(MARKS_CHECK_SECONDS, self._check_marks)
+        if self.state.problem:
+            self.notify(self.state.problem, markup=False, severity="warning", timeout=10)
         view = self.query_one(ArticleView)
         view.show_message("Loading the archive…")
         first = self._first
@@ -130,11 +141,11 @@ class ReadingScreen(Screen[None]):
             self._show_snapshot(first.snapshot)
             sidebar.reveal(first.article.id)
             if first.document is not None:
-                self._article_shown()
+                self._article_shown(first.article.id)
 
     def on_unmount(self) -> None:
         self.remember_place(save=False)
-        self.state.save()
+        self.state.remember()
 
     # -- the archive as it loads -------------------------------------------------------------
     @on(ArchiveLoader.Loaded)
@@ -171,11 +182,14 @@ class ReadingScreen(Screen[None]):
         self.in_progress = False
         self.query_one("#progress", ProgressBar).display = False
         self._update_status()
+        self._arrive(set(self.articles))
         if event.warm and event.changes.any:
             self.notify(live.since_last_time(event.changes), markup=False, timeout=4)
 
     @on(ArchiveLoader.Changed)
     def _changed(self, event: ArchiveLoader.Changed) -> None:
+        if event.changes.added or event.changes.removed:
+            self._arrive(set(self.articles))
         article = self.articles.get(self.shown or "")
         if article is not None and self.shown in event.changes.changed:
             self.query_one(ReadingPane).open(self.root, article, self.top_block)
@@ -206,8 +220,14 @@ class ReadingScreen(Screen[None]):
             self.open_article(self.ordered[0].id)
 
     def _update_status(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        unread = sidebar.tally.total_unread if sidebar.tally is not None else None
+        notes = (f"{unread:,} unread" if unread is not None else "", self.new_text,
+                 f"{sidebar.only} only (press {sidebar.only[0].upper()} for all)"
+                 if sidebar.only else "")
         self.query_one(StatusLine).say(live.status_text(
-            self.snapshot, self.progress_text, self.in_progress, self.grouping, self.root))
+            self.snapshot, self.progress_text, self.in_progress, self.grouping, self.root,
+            notes))
 
     # -- reading ---------------------------------------------------------------------------
     def open_article(self, article_id: str, block: int = 0) -> None:
@@ -223,10 +243,11 @@ class ReadingScreen(Screen[None]):
     @on(ArticleView.Rendered)
     def _rendered(self, event: ArticleView.Rendered) -> None:
         self.shown, self.top_block = event.article.id, event.block
-        self._article_shown()
+        self._article_shown(event.article.id)
 
-    def _article_shown(self) -> None:
+    def _article_shown(self, article_id: str) -> None:
         self.query_one(ArchiveLoader).first_article_shown()
+        self._marks_article_shown(article_id)
         ready_file = os.environ.get("READER_BENCHMARK_READY_FILE")
         if ready_file:
             # benchmarks/bench_index.py times the start until this first article is drawn.
@@ -240,22 +261,15 @@ class ReadingScreen(Screen[None]):
         self.app.exit()
 
     def remember_place(self, save: bool = True) -> None:
-        """Note which article is open and where; written soon after, from a worker."""
+        """Note which article is open and where; written a second later (keys pressed in
+        a row make one write), by the state's writer thread."""
         if self.shown is not None:
             self.state.positions.pop(self.shown, None)
             self.state.positions[self.shown] = self.top_block
         if save:
-            self._save_soon()
-
-    def _save_soon(self) -> None:
-        if getattr(self, "_save_timer", None) is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(
-            SAVE_AFTER_SECONDS, lambda: self._save_state(self.state.payload()))
-
-    @work(thread=True, exclusive=True, group="state", exit_on_error=False)
-    def _save_state(self, payload: str) -> None:
-        self.state.write(payload)
+            if self._save_timer is not None:
+                self._save_timer.stop()
+            self._save_timer = self.set_timer(SAVE_AFTER_SECONDS, self.state.remember)
 
     @on(ArticleView.Scrolled)
     def _scrolled(self, event: ArticleView.Scrolled) -> None:
@@ -282,7 +296,12 @@ class ReadingScreen(Screen[None]):
 
     # -- search and find -----------------------------------------------------------------
     def action_search(self) -> None:
+        version = self.state.version
+
         def chosen(result: Chosen | None) -> None:
+            if self.state.version != version:  # results were marked read there
+                self.query_one(Sidebar).marks_reloaded()
+                self._update_status()
             if result is None:
                 return  # back where we were: the sidebar and the article as they were
             self.search_text = result.text
@@ -291,7 +310,8 @@ class ReadingScreen(Screen[None]):
             self.query_one(ArticleView).focus()
 
         self.app.push_screen(
-            SearchScreen(self.root, self.search_text, indexing=lambda: self.progress_text),
+            SearchScreen(self.root, self.search_text, indexing=lambda: self.progress_text,
+                         state=self.state),
             chosen)
 
     def action_find(self) -> None:

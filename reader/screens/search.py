@@ -23,9 +23,13 @@ from reader.cache import open_index
 from reader.core.convert.render import format_date
 from reader.core.index.store import ArchiveIndex
 from reader.core.search.fold import highlights
-from reader.core.search.query import Hit, QueryError, parse_query
+from reader.core.search.marks import NO_MARKS, Marks
+from reader.core.search.query import Hit, Query, QueryError, parse_query
 from reader.core.search.snippets import shown_snippet
+from reader.state.session import ReadingState
 
+#: `ctrl+r` marks at most this many results read.
+MARK_ALL_LIMIT = 200_000
 #: Typing faster than this does not start a search for every key.
 DEBOUNCE_SECONDS = 0.15
 PAGE = 50
@@ -72,13 +76,25 @@ class SearchScreen(ModalScreen[Chosen | None]):
                 id="search.page-down"),
         Binding("pageup", "results_page(-1)", "Page of results up", show=False,
                 id="search.page-up"),
+        Binding("ctrl+r", "mark_read", "Mark all results read", id="search.mark_read"),
     ]
 
+    class Marked(Message):
+        """Every result of the query was marked read (by the marking worker)."""
+
+        def __init__(self, ids: list[str], text: str) -> None:
+            self.ids = ids
+            self.text = text
+            super().__init__()
+
     def __init__(self, root: Path, text: str = "",
-                 indexing: Callable[[], str] | None = None) -> None:
-        """`indexing` says how far a first indexing of the archive has got ("" when done)."""
+                 indexing: Callable[[], str] | None = None,
+                 state: ReadingState | None = None) -> None:
+        """`indexing` says how far a first indexing of the archive has got ("" when done);
+        `state` answers `is:` filters and takes marks (none: every article is unread)."""
         super().__init__()
         self.root = root
+        self.state = state
         self.initial = text
         self._indexing = indexing or (lambda: "")
         self._following = False  # results were last read while indexing went on
@@ -173,7 +189,7 @@ class SearchScreen(ModalScreen[Chosen | None]):
         if index is None:
             return
         try:
-            hits = index.search(query, limit)
+            hits = index.search(query, limit, self._marks())
         except sqlite3.OperationalError:
             return  # interrupted by the next key
         except sqlite3.DatabaseError:
@@ -197,6 +213,40 @@ class SearchScreen(ModalScreen[Chosen | None]):
     @on(Found)
     def _found(self, event: Found) -> None:
         self._results(event.hits, event.snippets, event.words, event.limit)
+
+    def _marks(self) -> Marks:
+        return self.state.marks() if self.state is not None else NO_MARKS
+
+    def action_mark_read(self) -> None:
+        """Mark every result of the query read (not only those on screen)."""
+        if self.state is None:
+            return
+        try:
+            query = parse_query(self.query_one(Input).value)
+        except QueryError:
+            return
+        if not query.empty:
+            self._mark_all(query, self.query_one(Input).value.strip())
+
+    @work(thread=True, exclusive=True, group="mark", exit_on_error=False)
+    def _mark_all(self, query: Query, text: str) -> None:
+        index = self._index
+        if index is None or self.state is None:
+            return
+        try:
+            hits = index.search(query, MARK_ALL_LIMIT, self._marks())
+        except sqlite3.Error as error:
+            self.post_message(self.Failed(f"Could not mark the results: {error}"))
+            return
+        self.post_message(self.Marked([hit.article.id for hit in hits], text))
+
+    @on(Marked)
+    def _marked(self, event: Marked) -> None:
+        what = f"the results of “{event.text}”"
+        changed = self.state.mark_all(event.ids, what) if self.state else []
+        status = self.query_one("#search-status", Static)
+        status.update(Text(f"Marked {len(changed):,} of {len(event.ids):,} results read · "
+                           "z undoes, in the reading screen"))
 
     def _failed(self, message: str) -> None:
         self.query_one("#search-status", Static).update(Text(message, style="bold red"))

@@ -80,6 +80,20 @@ class ArticleView(ScrollView, can_focus=True):
     class Back(Message):
         """The reader wants the article list again."""
 
+    class AtEnd(Message):
+        """The reader scrolled to the article's end: it has been read."""
+
+        def __init__(self, article_id: str) -> None:
+            self.article_id = article_id
+            super().__init__()
+
+    class PastEnd(Message):
+        """`space` at the end of the article: the reader wants the next one."""
+
+        def __init__(self, article_id: str) -> None:
+            self.article_id = article_id
+            super().__init__()
+
     class LaidOut(Message):
         """A long article laid out in a worker (the view's own message)."""
 
@@ -116,6 +130,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._jump_after_layout = False
         self._marks_by_block: dict[int, list[tuple[int, int, int]]] = {}
         self.opening: str | None = None  # the article being converted, until it is shown
+        self._end_told = False  # AtEnd was posted for the article shown
 
     # -- content ---------------------------------------------------------------------------
     def open(self, root: Path, article: Article, block: int = 0) -> None:
@@ -149,6 +164,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Show `document`, with its `block` at the top."""
         self.article_id = article_id
         self.document = document
+        self._end_told = False
         self.set_matches([])
         self._pending_block = block
         self.lines = []
@@ -234,6 +250,18 @@ class ArticleView(ScrollView, can_focus=True):
         super().watch_scroll_y(old, new)
         if self.lines and round(old) != round(new):
             self.post_message(self.Scrolled(self.top_block))
+            self._check_end()
+
+    @property
+    def at_end(self) -> bool:
+        """Is the last line on screen?"""
+        height = self.scrollable_content_region.height
+        return bool(self.lines) and self.scroll_offset.y + height >= len(self.lines)
+
+    def _check_end(self) -> None:
+        if self.article_id is not None and not self._end_told and self.at_end:
+            self._end_told = True
+            self.post_message(self.AtEnd(self.article_id))
 
     # -- drawing ---------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -340,6 +368,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to(y=self.scroll_offset.y + count, animate=False)
 
     def action_page(self, direction: int) -> None:
+        if direction > 0 and self.at_end and self.article_id is not None:
+            self.post_message(self.PastEnd(self.article_id))
+            return
         step = max(self.scrollable_content_region.height - 2, 1)
         self.scroll_to(y=self.scroll_offset.y + direction * step, animate=False)
 

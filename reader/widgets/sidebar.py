@@ -24,6 +24,11 @@ from reader.core.layout.linebreak import cell_width, truncate
 from reader.core.live import Snapshot
 from reader.core.model import Article
 from reader.core.outline import Outline, Row
+from reader.core.tally import Tally
+
+#: The mark before an unread article's title, and a starred one's: seen without colour.
+UNREAD_MARK = "●"
+STAR_MARK = "★"
 
 
 class Sidebar(ScrollView, can_focus=True):
@@ -46,6 +51,8 @@ class Sidebar(ScrollView, can_focus=True):
         "sidebar--count",
         "sidebar--date",
         "sidebar--title",
+        "sidebar--unread",
+        "sidebar--mark",
         "sidebar--current",
         "sidebar--cursor",
         "sidebar--empty",
@@ -58,6 +65,14 @@ class Sidebar(ScrollView, can_focus=True):
 
         def __init__(self, article_id: str) -> None:
             self.article_id = article_id
+            super().__init__()
+
+    class Counted(Message):
+        """Unread and starred counts for the groups shown, built in a worker."""
+
+        def __init__(self, groups: list[Group], tally: Tally) -> None:
+            self.groups = groups
+            self.tally = tally
             super().__init__()
 
     class Regrouped(Message):
@@ -78,6 +93,12 @@ class Sidebar(ScrollView, can_focus=True):
         self.grouping = Grouping.DATE
         self.current: str | None = None  # the article shown in the main pane
         self.empty_text = "Loading…"
+        # The user's marks (sets owned by the reading state, set by the screen), counted
+        # per group by `tally`; `only` narrows the list to "unread" or "starred" articles.
+        self.read: set[str] = set()
+        self.starred: set[str] = set()
+        self.tally: Tally | None = None
+        self.only: str | None = None
 
     # -- data from the screen --------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot, grouping: Grouping,
@@ -115,6 +136,75 @@ class Sidebar(ScrollView, can_focus=True):
             self.select_group(self._pending_group)
             self._pending_group = None
 
+    @work(thread=True, exclusive=True, group="count", exit_on_error=False)
+    def _count(self, groups: list[Group], articles: dict[str, Article],
+               grouping: Grouping) -> None:
+        tally = Tally(list(articles.values()), grouping, set(self.read), set(self.starred))
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Counted(groups, tally))
+
+    def on_sidebar_counted(self, event: Counted) -> None:
+        event.stop()
+        if event.groups is self.outline.groups:
+            self.tally = event.tally
+            self._apply_view()
+
+    # -- marks -------------------------------------------------------------------------------
+    def marks_changed(self, article_id: str, read: bool | None = None,
+                      starred: bool | None = None) -> None:
+        """An article was marked read or unread, starred or not: its groups' counts follow
+        (the sets themselves are the reading state's, already changed)."""
+        article = self.articles.get(article_id)
+        if article is not None and self.tally is not None:
+            if read is not None:
+                self.tally.read_changed(article, read)
+            if starred is not None:
+                self.tally.star_changed(article, starred)
+        self.refresh()
+
+    def marks_reloaded(self) -> None:
+        """The marks changed wholesale (another process, an import): count again."""
+        self._count(self.outline.groups, self.articles, self.grouping)
+
+    def show_only(self, only: str | None) -> None:
+        """Show only "unread" or "starred" articles (and groups that hold any), or all."""
+        self.only = only
+        self._apply_view()
+
+    def _apply_view(self) -> None:
+        """Rebuild the rows for the view chosen, keeping the cursor on its row."""
+        only, tally = self.only, self.tally
+        if only is None or tally is None:
+            self.outline.shows_group = lambda group: True
+            self.outline.shows_article = lambda article_id: True
+        else:
+            counts = tally.unread if only == "unread" else tally.starred
+            marked = self.read if only == "unread" else self.starred
+            wanted = (lambda a: a not in marked) if only == "unread" else (lambda a: a in marked)
+            current = self.current
+            self.outline.shows_group = lambda group: counts[group.key] > 0 or (
+                current is not None and current in group.articles)
+            self.outline.shows_article = lambda a: wanted(a) or a == current
+        keep = self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+        self.outline.rebuild()
+        self._rows_changed()
+        if keep is not None:
+            self.cursor = self.outline.index_of(keep, self.cursor)
+
+    def order(self) -> list[str]:
+        """The articles in the sidebar's order (as shown, every group open)."""
+        return self.outline.order()
+
+    def group_at_cursor(self) -> Group | None:
+        """The group under the cursor, or the one holding the article under it."""
+        if not self.rows:
+            return None
+        row = self.rows[self.cursor]
+        if row.group is not None:
+            return row.group
+        parent = self.outline.parent_row(self.cursor)
+        return self.rows[parent].group if parent is not None else None
+
     @property
     def groups(self) -> list[Group]:
         """The groups shown, in order."""
@@ -145,6 +235,9 @@ class Sidebar(ScrollView, can_focus=True):
         same = grouping is self.grouping
         self.grouping = grouping
         self.articles = articles
+        if self.tally is not None and self.tally.grouping is not grouping:
+            self.tally = None
+        self._count(groups, articles, grouping)
         self.outline.show(groups, keep_open=same)
         self._rows_changed()
         if keep is not None and same:
@@ -222,7 +315,8 @@ class Sidebar(ScrollView, can_focus=True):
             group = row.group
             has_content = bool(group.children or group.articles)
             marker = ("▾ " if group.key in self.expanded else "▸ ") if has_content else "  "
-            count = f" {group.count:,}"
+            unread = self.tally.unread[group.key] if self.tally is not None else 0
+            count = f" {unread:,}/{group.count:,}" if unread else f" {group.count:,}"
             room = width - cell_width(indent + marker) - cell_width(count)
             label = truncate(group.label, max(room, 1))
             gap = " " * max(room - cell_width(label), 0)
@@ -236,13 +330,20 @@ class Sidebar(ScrollView, can_focus=True):
         if article is None:
             return [Segment(indent + "…")]
         date = self._short_date(article)
-        room = width - cell_width(indent + date) - 1
+        unread = article.id not in self.read
+        mark = STAR_MARK if article.id in self.starred else UNREAD_MARK if unread else " "
+        room = width - cell_width(indent + mark + date) - 2
         title = truncate(article.title, max(room, 1))
+        title_style = self._part("sidebar--title")
+        if unread:
+            title_style += self._part("sidebar--unread")
         return [
             Segment(indent),
+            Segment(mark, self._part("sidebar--mark")),
+            Segment(" "),
             Segment(date, self._part("sidebar--date")),
             Segment(" "),
-            Segment(title, self._part("sidebar--title")),
+            Segment(title, title_style),
         ]
 
     def _short_date(self, article: Article) -> str:

@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from reader.core.index.schema import ARTICLE_COLUMNS, row_to_article
+from reader.core.index.schema import ARTICLE_COLUMNS, key_of, row_to_article
+from reader.core.search.marks import NO_MARKS, Marks
 from reader.core.search.query import Hit, Query
 from reader.core.search.snippets import snippet
 from reader.core.search.titles import TitleList
@@ -50,7 +51,14 @@ def sql_conditions(query: Query) -> tuple[list[str], list[object]]:
     for word in query.excluded:
         sql.append("instr(a.fields, ?) = 0 AND instr(t.body, ?) = 0")
         args += [word, word]
+    for flag in query.flags:  # the user's marks, in temporary tables (`_use_marks`)
+        table = _MARK_TABLES["read" if flag == "unread" else flag]
+        sql.append(f"a.id {'NOT ' if flag == 'unread' else ''}IN (SELECT id FROM temp.{table})")
     return sql, args
+
+
+#: The temporary tables that hold the user's marks for a search, by set.
+_MARK_TABLES = {"read": "read_marks", "starred": "star_marks", "new": "new_marks"}
 
 
 
@@ -68,6 +76,7 @@ class SearchEngine:
         self._writes = writes
         self._cache: SearchCache | None = None
         self._cache_lock = threading.Lock()
+        self._marks_version: tuple[int, int] | None = None  # (connection, marks) loaded
 
     def forget(self) -> None:
         """Drop what is kept in memory (the connection is closing)."""
@@ -78,16 +87,33 @@ class SearchEngine:
         """True while titles and recent texts are kept in memory."""
         return self._cache is not None
 
-    def search(self, query: Query, limit: int = 50) -> list[Hit]:
+    def _use_marks(self, marks: Marks) -> None:
+        """Put the user's marks where the SQL of `is:` finds them (again only when they
+        changed, or the connection is a new one)."""
+        db = self._db()
+        version = (id(db), marks.version)
+        if self._marks_version == version:
+            return
+        for name, table in _MARK_TABLES.items():
+            db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id BLOB PRIMARY KEY)")
+            db.execute(f"DELETE FROM temp.{table}")
+            db.executemany(f"INSERT OR IGNORE INTO temp.{table} VALUES (?)",
+                           [(key_of(i),) for i in getattr(marks, name)])
+        self._marks_version = version
+
+    def search(self, query: Query, limit: int = 50, marks: Marks = NO_MARKS) -> list[Hit]:
         """The first `limit` articles matching `query`: title matches first, then newest.
 
         Titles and the newest `WINDOW` texts are matched in memory (`SearchCache`), so a
         common word answers at once; when those do not fill the page, the character index
         finds the older articles that hold every word (each checked again with `instr`, so
-        the answer stays exact). Filters are SQL conditions on the candidates.
+        the answer stays exact). Filters are SQL conditions on the candidates; `is:`
+        filters ask `marks`.
         """
         if query.empty:
             return []
+        if query.flags:
+            self._use_marks(marks)
         where, args = sql_conditions(query)
         clause = " AND ".join(where) if where else "1"
         words = query.words

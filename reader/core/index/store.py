@@ -27,6 +27,7 @@ from reader.core.index.schema import (
     transaction,
 )
 from reader.core.model import Article, Problem
+from reader.core.search.marks import NO_MARKS, Marks
 from reader.core.search.query import Hit, Query
 
 #: How long to wait for another process (a second reader on the same archive) to finish writing.
@@ -288,9 +289,10 @@ class ArchiveIndex:
     def links(self, article_id: str) -> list[tuple[str, str]]:
         return listing.links(self.db, article_id)
 
-    def search(self, query: Query, limit: int = 50) -> list[Hit]:
-        """The first `limit` articles matching `query`: title matches first, then newest."""
-        return self.engine.search(query, limit)
+    def search(self, query: Query, limit: int = 50, marks: Marks = NO_MARKS) -> list[Hit]:
+        """The first `limit` articles matching `query`: title matches first, then newest;
+        `marks` answer its `is:` filters."""
+        return self.engine.search(query, limit, marks)
 
     def prepare_search(self) -> None:
         """Read what search keeps in memory now, not at the first key."""

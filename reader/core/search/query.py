@@ -13,8 +13,9 @@ from datetime import datetime
 from reader.core.files.dates import as_local
 from reader.core.model import Article
 from reader.core.search.fold import normalise
+from reader.core.search.marks import FLAGS
 
-FILTERS = ("cat", "tag", "author", "after", "before")
+FILTERS = ("cat", "tag", "author", "after", "before", "is")
 _TOKEN = re.compile(r'(-?)(?:([A-Za-z]+):)?(?:"([^"]*)"?|(\S+))?')
 
 
@@ -33,11 +34,13 @@ class Query:
     authors: list[str] = field(default_factory=list)
     after: float | None = None
     before: float | None = None
+    flags: list[str] = field(default_factory=list)  # `is:unread` and friends (`marks.FLAGS`)
 
     @property
     def empty(self) -> bool:
         return not (self.words or self.excluded or self.categories or self.tags
-                    or self.authors or self.after is not None or self.before is not None)
+                    or self.authors or self.after is not None or self.before is not None
+                    or self.flags)
 
 
 def _date_bound(value: str, name: str) -> float:
@@ -79,6 +82,12 @@ def parse_query(text: str) -> Query:
                 raise QueryError(f"{name}: needs a value")
             if name in ("after", "before"):
                 setattr(query, name, _date_bound(value, name))
+            elif name == "is":
+                flag = value.lower()
+                if flag not in FLAGS:
+                    raise QueryError(f"is: takes {', '.join(FLAGS)}, not {value!r}")
+                if flag not in query.flags:
+                    query.flags.append(flag)
             else:
                 target = {"cat": query.categories, "tag": query.tags, "author": query.authors}
                 target[name].append(normalise(value))

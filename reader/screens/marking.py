@@ -1,0 +1,257 @@
+"""The reading screen's keys for what the user has read and kept: read and unread, stars,
+the next unread article, a group marked read (and undone), the unread and starred views,
+what is new, back and forward.
+
+A part of `ReadingScreen` kept in its own module (a mixin): the screen holds the keys, the
+reading state (`reader.state.session`) holds the marks, and the sidebar counts them.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.binding import Binding
+from textual.message import Message
+from textual.timer import Timer
+
+from reader.core.history import History
+from reader.core.model import Article
+from reader.widgets.article_view import ArticleView
+from reader.widgets.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from reader.settings import Settings
+    from reader.state.session import ReadingState
+
+#: The keys, in the footer's order after the reading screen's own.
+MARK_BINDINGS = [
+    Binding("m", "toggle_read", "Read/unread", id="main.toggle_read"),
+    Binding("asterisk", "toggle_star", "Star", id="main.toggle_star"),
+    Binding("J", "step(1)", "Next article", show=False, id="main.next_article"),
+    Binding("K", "step(-1)", "Previous article", show=False, id="main.previous_article"),
+    Binding("A", "mark_group_read", "Mark group read", show=False, id="main.mark_group_read"),
+    Binding("z", "undo_marks", "Undo mark read", show=False, id="main.undo"),
+    Binding("U", "only('unread')", "Unread only", show=False, id="main.only_unread"),
+    Binding("S", "only('starred')", "Starred only", show=False, id="main.only_starred"),
+    Binding("w", "first_new", "First new article", show=False, id="main.first_new"),
+    Binding("H", "history(-1)", "Back", show=False, id="main.back"),
+    Binding("L", "history(1)", "Forward", show=False, id="main.forward"),
+]
+
+
+class Arrived(Message):
+    """The reading state has matched the archive's articles: moved marks, what is new."""
+
+    def __init__(self, new: set[str], moves: dict[str, str]) -> None:
+        self.new = new
+        self.moves = moves
+        super().__init__()
+
+
+class Reloaded(Message):
+    """Another process changed the marks; these are the store's sets now."""
+
+    def __init__(self, read: set[str], starred: set[str]) -> None:
+        self.read = read
+        self.starred = starred
+        super().__init__()
+
+
+def since_text(moment: float) -> str:
+    """`Tue 21:14` for a time this week, `2026-11-03 21:14` for an older one."""
+    then = datetime.fromtimestamp(moment)
+    if time.time() - moment < 6 * 24 * 3600:
+        return then.strftime("%a %H:%M")
+    return then.strftime("%Y-%m-%d %H:%M")
+
+
+class Marking:
+    """Keys and handlers of the reading screen for marks, views and history."""
+
+    state: ReadingState
+    settings: Settings
+    shown: str | None
+    articles: dict[str, Article]
+    new_text: str
+
+    def _marks_init(self) -> None:
+        self.history = History()
+        self._going_back = False
+        self._read_timer: Timer | None = None
+        self.new_text = ""
+
+    # -- reading an article marks it read ---------------------------------------------------
+    def _marks_article_shown(self, article_id: str) -> None:
+        """Called as an article is shown: remember it in the history, start the timer."""
+        if not self._going_back:
+            self.history.visit(article_id)
+        self._going_back = False
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        seconds = self.settings.read_after_seconds
+        if seconds > 0 and article_id not in self.state.read:
+            self._read_timer = self.set_timer(
+                seconds, lambda: self._read_by_itself(article_id))
+
+    def _read_by_itself(self, article_id: str) -> None:
+        if self.shown == article_id:
+            self._set_read(article_id, True)
+
+    def on_article_view_at_end(self, event: ArticleView.AtEnd) -> None:
+        if self.settings.read_at_end and event.article_id == self.shown:
+            self._set_read(event.article_id, True)
+
+    def on_article_view_past_end(self, event: ArticleView.PastEnd) -> None:
+        self._set_read(event.article_id, True)
+        self._open_next_unread(event.article_id)
+
+    def _set_read(self, article_id: str, read: bool) -> None:
+        if self.state.set_read([article_id], read):
+            self.query_one(Sidebar).marks_changed(article_id, read=read)
+            self._update_status()
+
+    # -- keys --------------------------------------------------------------------------------
+    def _target(self) -> str | None:
+        """The article a mark key means: the one under the sidebar's cursor while the
+        sidebar has focus, else the one shown."""
+        sidebar = self.query_one(Sidebar)
+        if sidebar.has_focus and sidebar.rows:
+            row = sidebar.rows[sidebar.cursor]
+            if row.article is not None:
+                return row.article
+        return self.shown
+
+    def action_toggle_read(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        read = target not in self.state.read
+        if self._read_timer is not None and target == self.shown:
+            self._read_timer.stop()  # marked by hand: the timer must not undo it
+            self._read_timer = None
+        self._set_read(target, read)
+        self.notify("Marked read." if read else "Marked unread.", markup=False,
+                    timeout=2)
+
+    def action_toggle_star(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        starred = self.state.toggle_star(target)
+        self.query_one(Sidebar).marks_changed(target, starred=starred)
+        self.notify("Starred." if starred else "Star removed.", markup=False, timeout=2)
+
+    def action_step(self, step: int) -> None:
+        order = self.query_one(Sidebar).order()
+        if not order:
+            return
+        at = order.index(self.shown) if self.shown in order else -1
+        index = at + step if at >= 0 else 0
+        if 0 <= index < len(order):
+            self.open_article(order[index])
+        else:
+            self.notify("This is the last article." if step > 0 else
+                        "This is the first article.", markup=False, timeout=2)
+
+    def _open_next_unread(self, after: str) -> None:
+        order = self.query_one(Sidebar).order()
+        at = order.index(after) if after in order else -1
+        ahead = order[at + 1 :] + order[: at + 1]
+        following = next((a for a in ahead if a not in self.state.read), None)
+        if following is None:
+            self.notify("No unread articles left.", markup=False, timeout=3)
+            return
+        if order.index(following) <= at:
+            self.notify("From the top: the next unread article.", markup=False, timeout=2)
+        self.open_article(following)
+
+    def action_mark_group_read(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        group = sidebar.group_at_cursor()
+        if group is None:
+            return
+        if not self.snapshot.complete:
+            self.notify("Still loading the archive: try again in a moment.", markup=False,
+                        severity="warning")
+            return
+        ids = sidebar.outline.articles_under(group.key)
+        changed = self.state.mark_all(ids, group.label.strip())
+        sidebar.marks_reloaded()
+        self._update_status()
+        self.notify(f"Marked {len(changed):,} read in {group.label.strip()}"
+                    + (" · z undoes" if changed else ""), markup=False, timeout=5)
+
+    def action_undo_marks(self) -> None:
+        undone = self.state.undo()
+        if undone is None:
+            self.notify("Nothing to undo.", markup=False, timeout=2)
+            return
+        changed, what = undone
+        self.query_one(Sidebar).marks_reloaded()
+        self._update_status()
+        self.notify(f"Unread again: {len(changed):,} in {what}", markup=False, timeout=4)
+
+    def action_only(self, what: str) -> None:
+        sidebar = self.query_one(Sidebar)
+        only = None if sidebar.only == what else what
+        sidebar.show_only(only)
+        self._update_status()
+        if only == "starred" and not self.state.starred:
+            self.notify("No starred articles yet: * stars the article.", markup=False,
+                        timeout=3)
+
+    def action_first_new(self) -> None:
+        new = self.state.new
+        order = self.query_one(Sidebar).order()
+        first = next((a for a in order if a in new), None)
+        if first is None:
+            self.notify("Nothing new since last time.", markup=False, timeout=3)
+        else:
+            self.open_article(first)
+
+    def action_history(self, step: int) -> None:
+        while True:
+            target = self.history.back() if step < 0 else self.history.forward()
+            if target is None:
+                self.notify("No article before this one." if step < 0 else
+                            "No article after this one.", markup=False, timeout=2)
+                return
+            if target in self.articles:
+                break
+            self.history.forget(target)  # deleted meanwhile
+        self._going_back = True
+        self.open_article(target)
+
+    # -- the state and the archive -----------------------------------------------------------
+    @work(thread=True, exclusive=True, group="arrive", exit_on_error=False)
+    def _arrive(self, ids: set[str]) -> None:
+        new, moves = self.state.arrive(ids)
+        self.post_message(Arrived(new, moves))
+
+    def on_arrived(self, event: Arrived) -> None:
+        self.state.apply_arrival(event.new, event.moves)
+        visit = self.state.visit
+        if visit is not None and visit.previous is not None and event.new:
+            self.new_text = f"{len(event.new):,} new since {since_text(visit.previous)} (w)"
+        if event.moves:
+            self.query_one(Sidebar).marks_reloaded()
+        self._update_status()
+
+    @work(thread=True, exclusive=True, group="reload-marks", exit_on_error=False)
+    def _check_marks(self) -> None:
+        """Every few seconds: have other processes marked articles? Take their marks in."""
+        if self.state.changed_elsewhere():
+            self.post_message(Reloaded(*self.state.reload()))
+
+    def on_reloaded(self, event: Reloaded) -> None:
+        self.state.read.clear()
+        self.state.read.update(event.read)
+        self.state.starred.clear()
+        self.state.starred.update(event.starred)
+        self.state.version += 1
+        self.query_one(Sidebar).marks_reloaded()
+        self._update_status()

@@ -227,7 +227,8 @@ class Marking:
         self.open_article(target)
 
     # -- the state and the archive -----------------------------------------------------------
-    @work(thread=True, exclusive=True, group="arrive", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="arrive", exit_on_error=False,
+          description="match marks to the archive")
     def _arrive(self, ids: set[str]) -> None:
         new, moves = self.state.arrive(ids)
         self.post_message(Arrived(new, moves))
@@ -241,7 +242,8 @@ class Marking:
             self.query_one(Sidebar).marks_reloaded()
         self._update_status()
 
-    @work(thread=True, exclusive=True, group="reload-marks", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="reload-marks", exit_on_error=False,
+          description="read marks made elsewhere")
     def _check_marks(self) -> None:
         """Every few seconds: have other processes marked articles? Take their marks in."""
         if self.state.changed_elsewhere():

@@ -46,7 +46,8 @@ class PreviewScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self._fetch()
 
-    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False,
+          description="fetch an image")
     def _fetch(self) -> None:
         try:
             path = fetch_image(self.target.url, cache_dir() / "images")

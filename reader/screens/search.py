@@ -170,7 +170,8 @@ class SearchScreen(ModalScreen[Chosen | None]):
             status.update(Text("Searching…"))
         self._search(query, text, self._limit)
 
-    @work(thread=True, group="prepare", exit_on_error=False)
+    @work(thread=True, group="prepare", exit_on_error=False,
+          description="read titles for search")
     def _prepare(self) -> None:
         """Titles and the newest texts into memory while the user starts typing."""
         index = self._index
@@ -182,7 +183,8 @@ class SearchScreen(ModalScreen[Chosen | None]):
             pass  # interrupted by the first key, or the screen closed: the search reads it
 
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False,
+          description="search")
     def _search(self, query, text: str, limit: int) -> None:
         worker = get_current_worker()
         index = self._index
@@ -228,7 +230,8 @@ class SearchScreen(ModalScreen[Chosen | None]):
         if not query.empty:
             self._mark_all(query, self.query_one(Input).value.strip())
 
-    @work(thread=True, exclusive=True, group="mark", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="mark", exit_on_error=False,
+          description="mark results read")
     def _mark_all(self, query: Query, text: str) -> None:
         index = self._index
         if index is None or self.state is None:

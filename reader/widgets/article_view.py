@@ -138,7 +138,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.opening = article.id
         self._convert(root, article, block)
 
-    @work(thread=True, exclusive=True, group="render", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="render", exit_on_error=False,
+          description="convert an article")
     def _convert(self, root: Path, article: Article, block: int) -> None:
         document = render_article(root, article)
         if not get_current_worker().is_cancelled:
@@ -199,7 +200,8 @@ class ArticleView(ScrollView, can_focus=True):
         else:
             self._apply_layout(document, width, layout(document, width), anchor)
 
-    @work(thread=True, exclusive=True, group="layout", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="layout", exit_on_error=False,
+          description="lay out a long article")
     def _layout_in_background(self, document: Document, width: int, anchor: int) -> None:
         lines = layout(document, width)
         if not get_current_worker().is_cancelled:

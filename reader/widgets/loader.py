@@ -96,7 +96,8 @@ class ArchiveLoader(Widget):
         self.post_message(self.Loaded(snapshot))
 
     # -- loading ---------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False,
+          description="load the archive")
     def _load(self) -> None:
         """Show what the index holds, bring it up to date, then follow the archive."""
         worker = get_current_worker()
@@ -150,7 +151,8 @@ class ArchiveLoader(Widget):
         self.post_message(self.Indexed(changes, warm))
 
     # -- following ---------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False,
+          description="follow the archive")
     def _watch(self) -> None:
         """Apply files added, changed and deleted while the reader runs."""
         worker = get_current_worker()

@@ -115,7 +115,8 @@ class Sidebar(ScrollView, can_focus=True):
         else:
             self._regroup(snapshot, grouping)
 
-    @work(thread=True, exclusive=True, group="group", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="group", exit_on_error=False,
+          description="group the articles")
     def _regroup(self, snapshot: Snapshot, grouping: Grouping) -> None:
         groups = group_articles(snapshot.ordered, grouping)
         if not get_current_worker().is_cancelled:
@@ -136,7 +137,8 @@ class Sidebar(ScrollView, can_focus=True):
             self.select_group(self._pending_group)
             self._pending_group = None
 
-    @work(thread=True, exclusive=True, group="count", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="count", exit_on_error=False,
+          description="count unread articles")
     def _count(self, groups: list[Group], articles: dict[str, Article],
                grouping: Grouping) -> None:
         tally = Tally(list(articles.values()), grouping, set(self.read), set(self.starred))

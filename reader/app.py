@@ -10,12 +10,18 @@ from textual.binding import Binding, BindingType
 
 from reader.cache import open_index
 from reader.core.live import FirstScreen, read_first_screen
+from reader.screens.contents import ContentsScreen
 from reader.screens.help import HelpScreen
+from reader.screens.picker import PickerScreen
+from reader.screens.preview import PreviewScreen
+from reader.screens.problems import ProblemsScreen
 from reader.screens.reading import ReadingScreen
+from reader.screens.search import SearchScreen
 from reader.settings import Settings
 from reader.state.session import ReadingState
 from reader.system.terminal import ask_terminal_for_graphics, graphics_terminal
 from reader.widgets.article_view import ArticleView
+from reader.widgets.find_bar import FindBar
 from reader.widgets.sidebar import Sidebar
 
 
@@ -50,9 +56,17 @@ class ReaderApp(App[None]):
         self.settings = settings or Settings.load()
         self.state = state or ReadingState.open(self.root)
         self.first = first
-        self.theme = self.settings.theme if self.settings.theme in self.available_themes else (
-            "textual-dark"
-        )
+        self.config_problems = list(self.settings.problems)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        else:
+            self.config_problems.append(
+                f"{self.settings.path}: [reader] theme = \"{self.settings.theme}\": wants one of "
+                + ", ".join(sorted(self.available_themes)))
+        self.keymap, problems = check_keymap(self.settings.keys, self.help_sections(),
+                                             self.settings.path)
+        self.config_problems += problems
+        self.set_keymap(self.keymap)
 
     def on_mount(self) -> None:
         self.sub_title = str(self.root)
@@ -62,18 +76,64 @@ class ReaderApp(App[None]):
         # Marks and places queued for the writer are on disk before the process ends.
         self.state.close()
 
-    def help_sections(self) -> list[tuple[str, list[BindingType]]]:
+    @classmethod
+    def help_sections(cls) -> list[tuple[str, list[BindingType]]]:
         """Every key, by where it works: read from the bindings themselves."""
+        palette = Binding(cls.COMMAND_PALETTE_BINDING, "command_palette",
+                          "Command palette: an article by title, a category, a command")
         return [
-            ("everywhere", list(self.BINDINGS)),
+            ("everywhere", [*cls.BINDINGS, palette]),
             ("reading screen", list(ReadingScreen.BINDINGS)),
             ("sidebar", list(Sidebar.BINDINGS)),
             ("article", list(ArticleView.BINDINGS)),
+            ("find bar", list(FindBar.BINDINGS)),
+            ("search", list(SearchScreen.BINDINGS)),
+            ("images and links", list(PickerScreen.BINDINGS)),
+            ("image preview", list(PreviewScreen.BINDINGS)),
+            ("contents", list(ContentsScreen.BINDINGS)),
+            ("problems", list(ProblemsScreen.BINDINGS)),
+            ("this list", list(HelpScreen.BINDINGS)),
         ]
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_sections()))
+            self.push_screen(HelpScreen(self.help_sections(), self.keymap))
+
+
+#: Sections of the keys help whose bindings are active together (a key can't mean two
+#: things in one of these).
+TOGETHER = (("everywhere", "reading screen", "sidebar"), ("everywhere", "reading screen",
+                                                        "article"))
+
+
+def check_keymap(keys: dict[str, str], sections: list[tuple[str, list[BindingType]]],
+                 path: object) -> tuple[dict[str, str], list[str]]:
+    """The user's `[keys]` that can be used, and a line for each that can't: an unknown
+    binding id, or a key another binding active at the same time already has."""
+    by_section = {where: [b for b in bindings if isinstance(b, Binding) and b.id]
+                  for where, bindings in sections}
+    known = {b.id: b for bindings in by_section.values() for b in bindings}
+    usable: dict[str, str] = {}
+    problems: list[str] = []
+    for binding_id, wanted in keys.items():
+        if binding_id not in known:
+            problems.append(f"{path}: [keys] {binding_id} is not a binding id "
+                            "(`reader config keys` lists them)")
+            continue
+        usable[binding_id] = wanted
+    for group in TOGETHER:
+        holders: dict[str, str] = {}
+        for where in group:
+            for binding in by_section.get(where, []):
+                for key in usable.get(binding.id, binding.key).split(","):
+                    other = holders.setdefault(key.strip(), binding.id or "")
+                    if other != binding.id and (binding.id in usable or other in usable):
+                        mine = binding.id if binding.id in usable else other
+                        theirs = other if mine == binding.id else binding.id
+                        problems.append(f"{path}: [keys] {mine} = \"{usable[mine]}\": "
+                                        f"{key.strip()} is already {theirs}'s key; not used")
+                        usable.pop(mine, None)
+    return usable, list(dict.fromkeys(problems))
 
 
 def make_app(root: Path, settings: Settings | None = None, warm_start: bool = False

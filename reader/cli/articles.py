@@ -31,7 +31,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     shower.add_argument("archive")
     shower.add_argument("id", help="the article's path inside the archive, as `list` prints it")
     shower.add_argument("--format", choices=("markdown", "text"), default="markdown")
-    shower.add_argument("--width", type=int, default=80, help="line width for --format text")
+    shower.add_argument("--width", type=_width, default=80,
+                        help="line width for --format text (20 or more)")
     shower.set_defaults(run=run_show)
     for name, what in (("images", "the article's images, numbered as in its text, and its "
                                   "cover"), ("links", "the article's links and their targets")):
@@ -40,6 +41,16 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         picker.add_argument("id")
         picker.add_argument("--json", action="store_true", help="JSON Lines")
         picker.set_defaults(run=run_targets)
+
+
+def _width(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 20:
+        raise argparse.ArgumentTypeError(f"a width of 20 cells or more, not {text!r}")
+    return number
 
 
 def run_list(options: argparse.Namespace) -> int:
@@ -104,7 +115,7 @@ def run_show(options: argparse.Namespace) -> int:
     article = find_article(archive, options.id)
     document = render_article(archive.root, article)
     if options.format == "text":
-        print(plain_text(layout(document, max(options.width, 10))))
+        print(plain_text(layout(document, options.width)))
     else:
         sys.stdout.write(to_markdown(document))
     return 0

@@ -56,11 +56,32 @@ def indexed_archive(root: Path) -> Archive:
 
     index = open_index(root)
     try:
-        index.refresh()
+        refresh(index)
         ordered = index.articles()
         return Archive(root, {a.id: a for a in ordered}, index.problems())
     finally:
         index.close()
+
+
+def refresh(index) -> None:
+    """Bring the index up to date; a long refresh (a first index) shows its progress on
+    standard error when that is a terminal, and nothing when it is piped."""
+    if not sys.stderr.isatty():
+        index.refresh()
+        return
+    shown = False
+
+    def progress(p) -> None:
+        nonlocal shown
+        if p.total >= 200:
+            shown = True
+            left = f", {p.remaining:,.0f} s left" if p.remaining is not None else ""
+            print(f"\rreader: indexing {p.done:,} / {p.total:,} files{left}\x1b[K",
+                  end="", file=sys.stderr, flush=True)
+
+    index.refresh(on_progress=progress)
+    if shown:
+        print("\r\x1b[K", end="", file=sys.stderr, flush=True)
 
 
 def find_article(archive: Archive, text: str) -> Article:

@@ -10,11 +10,11 @@ import argparse
 import sys
 
 from reader import __version__
-from reader.cli import articles, indexing, marks, searching
+from reader.cli import articles, config, indexing, marks, searching
 from reader.cli.common import UsageError, check_archive
 
 #: The modules of the commands, in the order `--help` lists them.
-MODULES = (articles, searching, marks, indexing)
+MODULES = (articles, searching, marks, indexing, config)
 
 
 def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
@@ -41,6 +41,15 @@ def _run_open(options: argparse.Namespace) -> int:
     return run(check_archive(options.archive))
 
 
+def _settings_problems() -> None:
+    """What is wrong with the settings file, a line each on standard error (the command
+    still runs with the rest of the file)."""
+    from reader.settings import Settings
+
+    for problem in Settings.load().problems:
+        print(f"reader: {problem}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the `reader` command; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -57,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if options.command not in ("config", "open"):
+            _settings_problems()
         return options.run(options)
     except UsageError as error:
         print(f"reader: {error}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from reader.cli.common import UsageError, article_json, check_archive
+from reader.cli.common import UsageError, article_json, check_archive, refresh
 from reader.core.sanitize import display_path
 
 
@@ -70,7 +70,7 @@ def run_search(options: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     index = open_index(root)
     try:
-        index.refresh()
+        refresh(index)
         hits = index.search(query, options.limit)
     finally:
         index.close()

@@ -164,13 +164,18 @@ def by_category(articles: list[Article]) -> list[Group]:
     for path, node in index.items():
         if path:
             node.count = len(members[path])
-            node.children.sort(key=lambda g: (-g.count, g.label))
-    root.children.sort(key=lambda g: (-g.count, g.label))
+            node.children.sort(key=_by_name)
+    root.children.sort(key=_by_name)
     groups = root.children
     if loose:
         groups.append(Group(f"category:{UNCATEGORISED}", UNCATEGORISED, articles=loose,
                             count=len(loose)))
     return groups
+
+
+def _by_name(group: Group) -> tuple[str, str]:
+    """Categories in the order of their names, case ignored (`36kr, cnBeta, ZAKER`)."""
+    return (group.label.casefold(), group.label)
 
 
 def by_tag(articles: list[Article]) -> list[Group]:

@@ -42,12 +42,22 @@ class Outline:
     #: Which groups and articles to show (all, unless a view such as "unread only" says).
     shows_group: Callable[[Group], bool] = lambda group: True
     shows_article: Callable[[str], bool] = lambda article_id: True
+    _order: list[str] | None = None  # `order()`, kept until the groups or the view change
+    _positions: dict[str, int] | None = None
 
     def show(self, groups: list[Group], keep_open: bool) -> None:
         """Show new groups; with `keep_open`, the groups open before stay open."""
         if not keep_open:
             self.expanded.clear()
         self.groups = groups
+        self._order = self._positions = None
+        self.rebuild()
+
+    def set_view(self, shows_group: Callable[[Group], bool],
+                 shows_article: Callable[[str], bool]) -> None:
+        """Show only the groups and articles these say yes to."""
+        self.shows_group, self.shows_article = shows_group, shows_article
+        self._order = self._positions = None
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -72,6 +82,17 @@ class Outline:
     def order(self) -> list[str]:
         """Every article shown, open groups or not, in the sidebar's order (what `J` and
         `space` at an article's end go through); an article in two groups, once."""
+        if self._order is None:
+            self._order = self._walk_order()
+        return self._order
+
+    def position(self, article_id: str | None) -> int:
+        """Where `article_id` is in `order()`, or -1."""
+        if self._positions is None:
+            self._positions = {a: i for i, a in enumerate(self.order())}
+        return self._positions.get(article_id or "", -1)
+
+    def _walk_order(self) -> list[str]:
         seen: dict[str, None] = {}
         shows_group, shows_article = self.shows_group, self.shows_article
 

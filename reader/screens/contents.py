@@ -6,17 +6,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.model import Heading
+from reader.screens.lists import LIST_BINDINGS, ListScreen
 
 
-class ContentsScreen(ModalScreen[int | None]):
+class ContentsScreen(ListScreen[int | None]):
     """Pick a heading; the screen returns its block index."""
 
-    BINDINGS = [Binding("escape,q,o", "dismiss", "Close", id="contents.close")]
+    BINDINGS = [Binding("escape,q,o", "dismiss", "Close", id="contents.close"), *LIST_BINDINGS]
 
     def __init__(self, headings: list[Heading], current: int = 0) -> None:
         super().__init__()

@@ -12,9 +12,10 @@ from textual.widgets import DataTable, Static
 from reader.core.sanitize import clean_line
 
 
-def _describe(app: App, bindings: list[BindingType]) -> list[tuple[str, str, str]]:
-    """One row a binding; a run of digit keys that do one thing to 1…9 (`Open image 3`)
-    is one row, `1–9`."""
+def _describe(app: App, bindings: list[BindingType],
+              keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """One row a binding, with the keys in force (`keymap` by binding id, else its own);
+    a run of digit keys that do one thing to 1…9 (`Open image 3`) is one row, `1–9`."""
     rows: list[tuple[str, str, str]] = []  # (keys, what they do, the action)
     numbered: list[tuple[str, str]] = []  # (digit, what it does without the digit)
 
@@ -29,13 +30,13 @@ def _describe(app: App, bindings: list[BindingType]) -> list[tuple[str, str, str
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
-        key = binding.key.strip()
+        key = keymap.get(binding.id or "", binding.key).strip()
         if key.isdigit() and binding.description.endswith(f" {key}"):
             numbered.append((key, binding.description[: -len(key) - 1]))
             continue
         close_run()
         keys = ", ".join(
-            app.get_key_display(Binding(key.strip(), "")) for key in binding.key.split(",")
+            app.get_key_display(Binding(part.strip(), "")) for part in key.split(",")
         )
         rows.append((keys, binding.description, binding.action.removeprefix("app.")))
     close_run()
@@ -47,11 +48,25 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("j", "table('cursor_down')", "Down", show=False, id="help.down"),
+        Binding("k", "table('cursor_up')", "Up", show=False, id="help.up"),
+        Binding("space", "table('page_down')", "Page down", show=False, id="help.page_down"),
+        Binding("b", "table('page_up')", "Page up", show=False, id="help.page_up"),
+        Binding("g", "table('scroll_top')", "Top", show=False, id="help.top"),
+        Binding("G", "table('scroll_bottom')", "Bottom", show=False, id="help.bottom"),
     ]
 
-    def __init__(self, sections: list[tuple[str, list[BindingType]]]) -> None:
+    def __init__(self, sections: list[tuple[str, list[BindingType]]],
+                 keymap: dict[str, str] | None = None) -> None:
+        """`sections`: (where, bindings); `keymap`: the user's keys by binding id."""
         super().__init__()
         self.sections = sections
+        self.keymap = keymap or {}
+
+    def action_table(self, action: str) -> None:
+        table = self.query_one(DataTable)
+        table.focus()
+        getattr(table, f"action_{action}")()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
@@ -62,7 +77,7 @@ class HelpScreen(ModalScreen[None]):
             # A key bound to one action in two places (`?`) is listed once, where it first works.
             shown: set[tuple[str, str]] = set()
             for where, bindings in self.sections:
-                for keys, description, action in _describe(self.app, bindings):
+                for keys, description, action in _describe(self.app, bindings, self.keymap):
                     if (keys, action) in shown:
                         continue
                     shown.add((keys, action))

@@ -134,8 +134,7 @@ class Marking:
             self._read_timer.stop()  # marked by hand: the timer must not undo it
             self._read_timer = None
         self._set_read(target, read)
-        self.notify("Marked read." if read else "Marked unread.", markup=False,
-                    timeout=2)
+        self.say("Marked read." if read else "Marked unread.")
 
     def action_toggle_star(self) -> None:
         target = self._target()
@@ -143,30 +142,34 @@ class Marking:
             return
         starred = self.state.toggle_star(target)
         self.query_one(Sidebar).marks_changed(target, starred=starred)
-        self.notify("Starred." if starred else "Star removed.", markup=False, timeout=2)
+        self.say("Starred." if starred else "Star removed.")
 
     def action_step(self, step: int) -> None:
-        order = self.query_one(Sidebar).order()
+        sidebar = self.query_one(Sidebar)
+        order = sidebar.order()
         if not order:
             return
-        at = order.index(self.shown) if self.shown in order else -1
+        at = sidebar.outline.position(self.shown)
         index = at + step if at >= 0 else 0
         if 0 <= index < len(order):
             self.open_article(order[index])
         else:
-            self.notify("This is the last article." if step > 0 else
-                        "This is the first article.", markup=False, timeout=2)
+            self.say("This is the last article." if step > 0 else "This is the first article.")
 
     def _open_next_unread(self, after: str) -> None:
-        order = self.query_one(Sidebar).order()
-        at = order.index(after) if after in order else -1
-        ahead = order[at + 1 :] + order[: at + 1]
-        following = next((a for a in ahead if a not in self.state.read), None)
+        sidebar = self.query_one(Sidebar)
+        order = sidebar.order()
+        at = sidebar.outline.position(after)
+        read = self.state.read
+        following = next((a for a in order[at + 1 :] if a not in read), None)
+        wrapped = following is None
+        if wrapped:
+            following = next((a for a in order[: at + 1] if a not in read), None)
         if following is None:
-            self.notify("No unread articles left.", markup=False, timeout=3)
+            self.say("No unread articles left.")
             return
-        if order.index(following) <= at:
-            self.notify("From the top: the next unread article.", markup=False, timeout=2)
+        if wrapped:
+            self.say("From the top: the next unread article.")
         self.open_article(following)
 
     def action_mark_group_read(self) -> None:
@@ -182,18 +185,18 @@ class Marking:
         changed = self.state.mark_all(ids, group.label.strip())
         sidebar.marks_reloaded()
         self._update_status()
-        self.notify(f"Marked {len(changed):,} read in {group.label.strip()}"
-                    + (" · z undoes" if changed else ""), markup=False, timeout=5)
+        self.say(f"Marked {len(changed):,} read in {group.label.strip()}"
+                 + (" · z undoes" if changed else ""))
 
     def action_undo_marks(self) -> None:
         undone = self.state.undo()
         if undone is None:
-            self.notify("Nothing to undo.", markup=False, timeout=2)
+            self.say("Nothing to undo.")
             return
         changed, what = undone
         self.query_one(Sidebar).marks_reloaded()
         self._update_status()
-        self.notify(f"Unread again: {len(changed):,} in {what}", markup=False, timeout=4)
+        self.say(f"Unread again: {len(changed):,} in {what}")
 
     def action_only(self, what: str) -> None:
         sidebar = self.query_one(Sidebar)
@@ -201,15 +204,14 @@ class Marking:
         sidebar.show_only(only)
         self._update_status()
         if only == "starred" and not self.state.starred:
-            self.notify("No starred articles yet: * stars the article.", markup=False,
-                        timeout=3)
+            self.say("No starred articles yet: * stars the article.")
 
     def action_first_new(self) -> None:
         new = self.state.new
         order = self.query_one(Sidebar).order()
         first = next((a for a in order if a in new), None)
         if first is None:
-            self.notify("Nothing new since last time.", markup=False, timeout=3)
+            self.say("Nothing new since last time.")
         else:
             self.open_article(first)
 
@@ -217,8 +219,8 @@ class Marking:
         while True:
             target = self.history.back() if step < 0 else self.history.forward()
             if target is None:
-                self.notify("No article before this one." if step < 0 else
-                            "No article after this one.", markup=False, timeout=2)
+                self.say("No article before this one." if step < 0 else
+                            "No article after this one.")
                 return
             if target in self.articles:
                 break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 from rich.style import Style
 from rich.text import Text
@@ -10,12 +11,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.convert.targets import Target
-from reader.system.opener import Outcome, open_address
+from reader.screens.lists import LIST_BINDINGS, ListScreen
+from reader.system.opener import Outcome, failed_after_start, open_address
 
 
 def outcome_text(outcome: Outcome) -> Text:
@@ -29,20 +30,36 @@ def outcome_text(outcome: Outcome) -> Text:
 
 
 def open_or_copy(app, url: str, configured: tuple[str, ...]) -> Outcome:
-    """Open `url` as `reader.core.opener` decides; copy it (OSC 52) when that is the way."""
+    """Open `url` as `reader.system.opener` decides; copy it (OSC 52) when that is the way,
+    or when the opener fails, now or within seconds (`xdg-open` with nothing to open with)."""
     outcome = open_address(url, os.environ, list(configured))
     if outcome.copy:
         app.copy_to_clipboard(outcome.copy)
+    process = outcome.process
+    if process is not None:
+        def watch() -> None:
+            status = failed_after_start(process)
+            if status is not None:
+                app.call_from_thread(_opener_failed, app, url, status)
+
+        threading.Thread(target=watch, name="reader-opener", daemon=True).start()
     return outcome
 
 
-class PickerScreen(ModalScreen[None]):
+def _opener_failed(app, url: str, status: int) -> None:
+    app.copy_to_clipboard(url)
+    app.notify(f"The opener failed (exit status {status}); copied to clipboard: {url}",
+               markup=False, severity="warning", timeout=8)
+
+
+class PickerScreen(ListScreen[None]):
     """A numbered list of targets; enter opens, y copies, p previews an image."""
 
     BINDINGS = [
         Binding("escape,q", "dismiss", "Close", id="picker.close"),
         Binding("y", "copy", "Copy address", id="picker.copy"),
         Binding("p", "preview", "Preview image", id="picker.preview"),
+        *LIST_BINDINGS,
     ]
 
     def __init__(self, title: str, targets: list[Target], images: bool,

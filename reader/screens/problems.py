@@ -6,17 +6,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.model import Problem
+from reader.screens.lists import LIST_BINDINGS, ListScreen
 
 
-class ProblemsScreen(ModalScreen[None]):
+class ProblemsScreen(ListScreen[None]):
     """A list of problems: a path, and the one-line reason under it."""
 
-    BINDINGS = [Binding("escape,q,exclamation_mark", "dismiss", "Close", id="problems.close")]
+    BINDINGS = [Binding("escape,q,exclamation_mark", "dismiss", "Close", id="problems.close"),
+                *LIST_BINDINGS]
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__()

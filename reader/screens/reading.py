@@ -17,9 +17,10 @@ from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, ProgressBar
+from textual.widgets import ProgressBar
 
 from reader.core import live
+from reader.core.convert.targets import Target
 from reader.core.grouping import Grouping
 from reader.core.model import Article, Problem
 from reader.screens.contents import ContentsScreen
@@ -27,10 +28,13 @@ from reader.screens.marking import MARK_BINDINGS, Marking
 from reader.screens.palette import ArchiveCommands
 from reader.screens.picker import PickerScreen, open_or_copy
 from reader.screens.problems import ProblemsScreen
+from reader.screens.prompt import PromptScreen
 from reader.screens.search import Chosen, SearchScreen
 from reader.settings import Settings
 from reader.state.session import ReadingState
+from reader.system.editor import editor_command
 from reader.widgets.article_view import ArticleView
+from reader.widgets.key_bar import KeyBar
 from reader.widgets.loader import ArchiveLoader
 from reader.widgets.reading_pane import ReadingPane
 from reader.widgets.sidebar import Sidebar
@@ -69,6 +73,12 @@ class ReadingScreen(Marking, Screen[None]):
                 id="main.sidebar_narrower"),
         Binding("exclamation_mark", "problems", "Problems", show=False, id="main.problems"),
         *MARK_BINDINGS,
+        Binding("v", "edit", "Edit the file", show=False, id="main.edit"),
+        Binding("vertical_line", "pipe", "Pipe to a command", show=False, id="main.pipe"),
+        Binding("y", "copy_address", "Copy its address", show=False, id="main.copy_address"),
+        Binding("Y", "copy_markdown", "Copy as Markdown", show=False, id="main.copy_markdown"),
+        # Tab goes between the list and the article only (not into the find box).
+        Binding("tab,shift+tab", "switch_pane", "Next pane", show=False, id="main.switch_pane"),
     ]
 
     grouping: reactive[Grouping] = reactive(Grouping.DATE, init=False)
@@ -88,6 +98,7 @@ class ReadingScreen(Marking, Screen[None]):
         self.progress_text = ""
         self.search_text = ""  # the last archive search, offered again by /
         self._save_timer: Timer | None = None
+        self._auto_opened = False  # the article shown was chosen by the reader, not the user
         self._marks_init()
         self.set_reactive(ReadingScreen.sidebar_width, settings.sidebar_width)
 
@@ -112,8 +123,8 @@ class ReadingScreen(Marking, Screen[None]):
             yield Sidebar(id="sidebar")
             yield ReadingPane(measure=self.settings.measure, id="reading")
         yield ProgressBar(id="progress", show_eta=True)
-        yield StatusLine("Opening…", id="status", markup=False)
-        yield Footer()
+        yield StatusLine("Opening…", id="status")
+        yield KeyBar(id="keys")
         first = self._first.snapshot if self._first is not None else None
         yield ArchiveLoader(self.root, first, self.state.current, id="loader")
 
@@ -126,6 +137,11 @@ class ReadingScreen(Marking, Screen[None]):
         self.set_interval(MARKS_CHECK_SECONDS, self._check_marks)
         if self.state.problem:
             self.notify(self.state.problem, markup=False, severity="warning", timeout=10)
+        problems = getattr(self.app, "config_problems", [])
+        if problems:
+            more = (f" (and {len(problems) - 1} more: `reader config check` lists them)"
+                    if len(problems) > 1 else "")
+            self.notify(problems[0] + more, markup=False, severity="warning", timeout=12)
         view = self.query_one(ArticleView)
         view.show_message("Loading the archive…")
         first = self._first
@@ -137,7 +153,7 @@ class ReadingScreen(Marking, Screen[None]):
                 pane.open(self.root, first.article, first.block)
             else:
                 self.shown, self.top_block = first.article.id, first.block
-                pane.show(first.article, first.document, first.block)
+                pane.show(self.root, first.article, first.document, first.block)
             self._show_snapshot(first.snapshot)
             sidebar.reveal(first.article.id)
             if first.document is not None:
@@ -180,6 +196,15 @@ class ReadingScreen(Marking, Screen[None]):
     def _indexed(self, event: ArchiveLoader.Indexed) -> None:
         self.progress_text = ""
         self.in_progress = False
+        if self._auto_opened and self.ordered:
+            self._auto_opened = False
+            remembered = self.state.current if self.state.current in self.articles else None
+            wanted = remembered or self.ordered[0].id
+            if wanted != self.shown:
+                sidebar = self.query_one(Sidebar)
+                row = sidebar.rows[sidebar.cursor] if sidebar.rows else None
+                on_it = row is not None and row.article == self.shown
+                self.open_article(wanted, reveal=on_it)
         self.query_one("#progress", ProgressBar).display = False
         self._update_status()
         self._arrive(set(self.articles))
@@ -190,6 +215,8 @@ class ReadingScreen(Marking, Screen[None]):
     def _changed(self, event: ArchiveLoader.Changed) -> None:
         if event.changes.added or event.changes.removed:
             self._arrive(set(self.articles))
+        if self.shown in event.changes.removed:
+            self.query_one(ReadingPane).note_deleted()
         article = self.articles.get(self.shown or "")
         if article is not None and self.shown in event.changes.changed:
             self.query_one(ReadingPane).open(self.root, article, self.top_block)
@@ -218,6 +245,9 @@ class ReadingScreen(Marking, Screen[None]):
             self.open_article(remembered, self.state.positions.get(remembered, 0))
         else:
             self.open_article(self.ordered[0].id)
+        # While a first index fills, what loaded first is not the newest: `_indexed` opens
+        # the right one then, unless the reader has chosen one meanwhile.
+        self._auto_opened = self.in_progress
 
     def _update_status(self) -> None:
         sidebar = self.query_one(Sidebar)
@@ -230,14 +260,19 @@ class ReadingScreen(Marking, Screen[None]):
             notes))
 
     # -- reading ---------------------------------------------------------------------------
-    def open_article(self, article_id: str, block: int = 0) -> None:
-        """Show an article (converted in a worker), remembering the place in the last one."""
+    def open_article(self, article_id: str, block: int = 0, reveal: bool = True) -> None:
+        """Show an article (converted in a worker), remembering the place in the last one;
+        with `reveal`, the sidebar's cursor goes to it."""
         article = self.articles.get(article_id)
         if article is None:
             return
+        self._auto_opened = False
         self.remember_place()
         self.state.current = article_id
-        self.query_one(Sidebar).reveal(article_id)
+        if reveal:
+            self.query_one(Sidebar).reveal(article_id)
+        else:
+            self.query_one(Sidebar).current = article_id
         self.query_one(ReadingPane).open(self.root, article, block)
 
     @on(ArticleView.Rendered)
@@ -282,9 +317,63 @@ class ReadingScreen(Marking, Screen[None]):
 
     @on(ArticleView.Back)
     def _back(self) -> None:
+        self.query_one(ReadingPane).close_find()
         sidebar = self.query_one(Sidebar)
         sidebar.display = True
         sidebar.focus()
+
+    def action_switch_pane(self) -> None:
+        """Between the list and the article: leaving the article closes the find bar."""
+        sidebar, view = self.query_one(Sidebar), self.query_one(ArticleView)
+        if sidebar.has_focus or not sidebar.display:
+            view.focus()
+        else:
+            self.query_one(ReadingPane).close_find()
+            sidebar.focus()
+
+    def say(self, text: str) -> None:
+        """What a key just did, on the status line for a few seconds (never a toast each)."""
+        self.query_one(StatusLine).flash(text)
+
+    @on(ReadingPane.Said)
+    def _pane_said(self, event: ReadingPane.Said) -> None:
+        self.say(event.text)
+
+    @on(ArticleView.LinkClicked)
+    def _link_clicked(self, event: ArticleView.LinkClicked) -> None:
+        links = self.query_one(ReadingPane).links() or []
+        target = next((t for t in links if t.number == event.number), None)
+        if target is not None:
+            self._open_target(target)
+
+    # -- the article outside the reader ------------------------------------------------------
+    def action_edit(self) -> None:
+        failure = self.query_one(ReadingPane).edit(editor_command())
+        if failure:
+            self.notify(failure, markup=False, severity="error")
+
+    def action_pipe(self) -> None:
+        def run(command: str | None) -> None:
+            if command:
+                self.last_pipe = command
+                failure = self.query_one(ReadingPane).pipe(command)
+                if failure:
+                    self.notify(failure, markup=False, severity="error")
+
+        self.app.push_screen(PromptScreen("Pipe the article (as Markdown) to:",
+                                          getattr(self, "last_pipe", ""), "less -R"), run)
+
+    def action_copy_address(self) -> None:
+        address = self.query_one(ReadingPane).address()
+        if address:
+            self.app.copy_to_clipboard(address)
+            self.say(f"Copied to clipboard: {address}")
+
+    def action_copy_markdown(self) -> None:
+        text = self.query_one(ReadingPane).markdown()
+        if text is not None:
+            self.app.copy_to_clipboard(text)
+            self.say(f"Copied the article as Markdown ({len(text):,} characters)")
 
     @on(ArchiveCommands.OpenArticle)
     def _palette_article(self, event: ArchiveCommands.OpenArticle) -> None:
@@ -339,12 +428,18 @@ class ReadingScreen(Marking, Screen[None]):
         target = next((t for t in targets if t.number == number), None)
         if target is None:
             self.notify(f"This article has no image {number}.", markup=False, severity="warning")
-        elif not target.openable:
-            self.notify(f"Not opened: {target.refused}", markup=False, severity="error")
         else:
-            outcome = open_or_copy(self.app, target.url, self.settings.opener)
-            self.notify(outcome.message, markup=False,
-                        severity="information" if outcome.ok else "error")
+            self._open_target(target)
+
+    def _open_target(self, target: Target) -> None:
+        if not target.openable:
+            self.notify(f"Not opened: {target.refused}", markup=False, severity="error")
+            return
+        outcome = open_or_copy(self.app, target.url, self.settings.opener)
+        if outcome.ok:
+            self.say(outcome.message)
+        else:
+            self.notify(outcome.message, markup=False, severity="error")
 
     # -- the sidebar -------------------------------------------------------------------------
     def action_group(self, name: str) -> None:

@@ -60,6 +60,15 @@ class SearchScreen(ModalScreen[Chosen | None]):
             self.limit = limit
             super().__init__()
 
+    class Counted(Message):
+        """How many articles match the query `text` (`more`: more than `count`)."""
+
+        def __init__(self, text: str, count: int, more: bool) -> None:
+            self.text = text
+            self.count = count
+            self.more = more
+            super().__init__()
+
     class Failed(Message):
         """The search could not run; `message` says why."""
 
@@ -107,6 +116,8 @@ class SearchScreen(ModalScreen[Chosen | None]):
         self._limit = PAGE  # grows a page at a time as the highlight nears the end
         self._loading_more = False
         self._snippets: dict[str, str] = {}  # per article, for the query shown
+        self._total_for = ""  # the query `_total` counts matches of
+        self._total: tuple[int, bool] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -205,8 +216,23 @@ class SearchScreen(ModalScreen[Chosen | None]):
             if known is None:
                 known = shown_snippet(self.root, hit.article, query.words) or hit.snippet
             snippets.append(known)
-        if not worker.is_cancelled:
-            self.post_message(self.Found(hits, snippets, query.words, limit))
+        if worker.is_cancelled:
+            return
+        self.post_message(self.Found(hits, snippets, query.words, limit))
+        if len(hits) >= limit and self._total_for != text:
+            # A full page says "more below": how many more, counted after it is shown.
+            try:
+                count, more = index.count_matches(query, self._marks())
+            except sqlite3.Error:
+                return  # interrupted by the next key
+            if not worker.is_cancelled:
+                self.post_message(self.Counted(text, count, more))
+
+    @on(Counted)
+    def _counted(self, event: Counted) -> None:
+        self._total_for, self._total = event.text, (event.count, event.more)
+        if self.hits:
+            self._say_status(len(self.hits), self._limit)
 
     @on(Failed)
     def _search_failed(self, event: Failed) -> None:
@@ -261,19 +287,29 @@ class SearchScreen(ModalScreen[Chosen | None]):
         refreshed = self._refreshing
         self._loading_more = self._refreshing = False
         self._snippets = {hit.article.id: text for hit, text in zip(hits, snippets, strict=True)}
-        count = len(hits)
-        full = count >= limit
-        status = Text(f"{count}{'+' if full else ''} result{'s' if count != 1 else ''}"
-                      f"{' (more below)' if full else ''} · enter opens · escape returns"
-                      if count else "Nothing matched.")
-        if self._indexing():
-            status.append(" · still indexing the archive: more may match", style="italic")
-        self.query_one("#search-status", Static).update(status)
+        self._say_status(len(hits), limit)
         results = self.query_one(OptionList)
         keep = results.highlighted if limit > PAGE or refreshed else None
         self._show(hits, snippets, words)
         if keep is not None and hits:
             results.highlighted = min(keep, len(hits) - 1)
+
+    def _say_status(self, count: int, limit: int) -> None:
+        full = count >= limit
+        text = self.query_one(Input).value
+        if not count:
+            what = "Nothing matched."
+        elif not full:
+            what = f"{count:,} result{'s' if count != 1 else ''}"
+        elif self._total_for == text and self._total is not None:
+            total, more = self._total
+            what = f"{count:,} of {total:,}{'+' if more else ''} results (more below)"
+        else:
+            what = f"{count:,}+ results (more below; counting…)"
+        status = Text(what + (" · enter opens · escape returns" if count else ""))
+        if self._indexing():
+            status.append(" · still indexing the archive: more may match", style="italic")
+        self.query_one("#search-status", Static).update(status)
 
     def _follow_indexing(self) -> None:
         """While the archive is being indexed, read the results again every few seconds, and
@@ -285,6 +321,7 @@ class SearchScreen(ModalScreen[Chosen | None]):
         text = self.query_one(Input).value
         if text.strip() and not self._scheduled and not self._loading_more:
             self._refreshing = True
+            self._total_for = ""  # the index grew: count again
             self._start(text)
 
     @on(OptionList.OptionHighlighted, "#search-results")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -72,6 +73,8 @@ class Outcome:
     message: str
     ok: bool
     copy: str | None = None
+    #: The program started, for a caller that wants to know if it failed after all.
+    process: subprocess.Popen | None = None
 
 
 def open_address(url: str, env: Mapping[str, str] | None = None,
@@ -92,11 +95,26 @@ def open_address(url: str, env: Mapping[str, str] | None = None,
         return Outcome(f"Copied to clipboard ({reason}): {url}", ok=True, copy=url)
     command = user_command(env, configured) if way is Way.COMMAND else desktop_command(platform)
     assert command
+    if way is Way.DESKTOP and popen is None and shutil.which(command[0]) is None:
+        # A display but no desktop opener: do what is done over SSH instead.
+        return Outcome(f"Copied to clipboard (no {command[0]} here): {url}", ok=True, copy=url)
     popen = popen or subprocess.Popen
     try:
-        popen([*command, url], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-              stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+        process = popen([*command, url], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
     except OSError as error:
-        return Outcome(f"Could not start {clean_line(command[0], 60)}: "
-                       f"{clean_line(error.strerror or str(error), 120)}", ok=False, copy=url)
-    return Outcome(f"Opened in {clean_line(os.path.basename(command[0]), 60)}: {url}", ok=True)
+        return Outcome(f"Could not start {clean_line(command[0], 60)} "
+                       f"({clean_line(error.strerror or str(error), 120)}); copied to "
+                       f"clipboard: {url}", ok=False, copy=url)
+    return Outcome(f"Opened in {clean_line(os.path.basename(command[0]), 60)}: {url}", ok=True,
+                   process=process if hasattr(process, "wait") else None)
+
+
+def failed_after_start(process: subprocess.Popen, seconds: float = 10.0) -> int | None:
+    """Wait (in a thread of the caller's) for an opener that was started: its exit status
+    when it failed within `seconds`, else None (it succeeded, or still runs: a browser)."""
+    try:
+        status = process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return None
+    return status or None

@@ -87,6 +87,13 @@ class ArticleView(ScrollView, can_focus=True):
             self.article_id = article_id
             super().__init__()
 
+    class LinkClicked(Message):
+        """A link in the text was clicked: the article's link `number` (from 1)."""
+
+        def __init__(self, number: int) -> None:
+            self.number = number
+            super().__init__()
+
     class PastEnd(Message):
         """`space` at the end of the article: the reader wants the next one."""
 
@@ -290,14 +297,26 @@ class ArticleView(ScrollView, can_focus=True):
             current = self.get_component_rich_style("article--match-current")
             other = self.get_component_rich_style("article--match")
             for span, number in mark_spans(line, marks):
-                style = self._style(span.style, kind)
+                style = self._span_style(span, kind)
                 if number is not None:
                     style += current if number == self.current_match else other
                 segments.append(Segment(span.text, style))
         else:
-            segments.extend(Segment(span.text, self._style(span.style, kind))
+            segments.extend(Segment(span.text, self._span_style(span, kind))
                             for span in line.spans)
         return Strip(segments).apply_style(base).crop_extend(0, width, base)
+
+    def _span_style(self, span, kind: str) -> Style:
+        """A span's style; a link's carries a click that opens it (the action names the
+        link's number only: nothing of the article's text goes into it)."""
+        style = self._style(span.style, kind)
+        if span.target is not None and "link" in span.style.split() and "image" not in (
+                span.style.split()):
+            style += Style.from_meta({"@click": f"open_link({span.target + 1})"})
+        return style
+
+    def action_open_link(self, number: int) -> None:
+        self.post_message(self.LinkClicked(number))
 
     def _block_kind(self, block: int) -> str:
         if self.document is None or block < 0:

@@ -39,8 +39,8 @@ class Sidebar(ScrollView, can_focus=True):
         Binding("up,k", "cursor_up", "Up", show=False, id="sidebar.up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="sidebar.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="sidebar.page_up"),
-        Binding("home", "first", "First", show=False, id="sidebar.first"),
-        Binding("end", "last", "Last", show=False, id="sidebar.last"),
+        Binding("home,g", "first", "First", show=False, id="sidebar.first"),
+        Binding("end,G", "last", "Last", show=False, id="sidebar.last"),
         Binding("enter", "choose", "Open", id="sidebar.open"),
         Binding("right,l", "expand", "Open group", show=False, id="sidebar.expand"),
         Binding("left,h", "collapse", "Close group", show=False, id="sidebar.collapse"),
@@ -177,18 +177,21 @@ class Sidebar(ScrollView, can_focus=True):
         """Rebuild the rows for the view chosen, keeping the cursor on its row."""
         only, tally = self.only, self.tally
         if only is None or tally is None:
-            self.outline.shows_group = lambda group: True
-            self.outline.shows_article = lambda article_id: True
+            shows_group, shows_article = (lambda group: True), (lambda article_id: True)
         else:
             counts = tally.unread if only == "unread" else tally.starred
             marked = self.read if only == "unread" else self.starred
             wanted = (lambda a: a not in marked) if only == "unread" else (lambda a: a in marked)
             current = self.current
-            self.outline.shows_group = lambda group: counts[group.key] > 0 or (
-                current is not None and current in group.articles)
-            self.outline.shows_article = lambda a: wanted(a) or a == current
+
+            def shows_group(group: Group) -> bool:
+                return counts[group.key] > 0 or (current is not None
+                                                 and current in group.articles)
+
+            def shows_article(article_id: str) -> bool:
+                return wanted(article_id) or article_id == current
         keep = self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
-        self.outline.rebuild()
+        self.outline.set_view(shows_group, shows_article)
         self._rows_changed()
         if keep is not None:
             self.cursor = self.outline.index_of(keep, self.cursor)

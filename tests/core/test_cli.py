@@ -130,3 +130,83 @@ def test_search_command_takes_words_to_exclude_and_several_words(sample: Path) -
     own = run("search", str(sample), "--json", "--limit", "100", "-电费", "--", "的")
     assert {json.loads(line)["id"] for line in own.stdout.splitlines()} == without  # own --
 
+
+
+def test_show_takes_a_path_as_its_id_and_wants_a_real_width(sample: Path) -> None:
+    post = "source/_posts/财经/界面新闻/财经/动图看懂一张电费单里的峰谷账.md"
+    by_id = run("show", str(sample), post)
+    relative = run("show", ".", f"./{post}", cwd=sample)
+    absolute = run("show", str(sample), str(sample / post))
+    assert by_id.returncode == relative.returncode == absolute.returncode == 0
+    assert by_id.stdout == relative.stdout == absolute.stdout
+    narrow = run("show", str(sample), post, "--format", "text", "--width", "10")
+    assert narrow.returncode == 2 and "20 cells or more" in narrow.stderr
+
+
+def test_marks_from_the_command_line(sample: Path) -> None:
+    listed = [json.loads(line) for line in run("list", str(sample), "--json").stdout.splitlines()]
+    assert all(row["read"] is False and row["starred"] is False for row in listed)
+    first, second = listed[0]["id"], listed[1]["id"]
+    assert run("mark", str(sample), first, str(sample / second)).returncode == 0
+    unknown = run("mark", str(sample), first, "nope.md", "--unread")
+    assert unknown.returncode == 2 and "no article 'nope.md'" in unknown.stderr
+    unread = run("list", str(sample), "--unread").stdout
+    assert first not in unread and second not in unread  # the bad call changed nothing
+    assert run("mark", str(sample), second, "--star").returncode == 0
+    starred = run("list", str(sample), "--starred", "--json").stdout.splitlines()
+    assert [json.loads(line)["id"] for line in starred] == [second]
+    assert json.loads(starred[0])["read"] is True
+    assert run("mark", str(sample), second, "--unread").returncode == 0
+    assert second in run("list", str(sample), "--unread").stdout
+
+
+def test_state_export_and_import(sample: Path, tmp_path: Path, reader_home: Path,
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    first = json.loads(run("list", str(sample), "--json").stdout.splitlines()[0])["id"]
+    run("mark", str(sample), first)
+    exported = run("state", "export", str(sample))
+    assert exported.returncode == 0
+    data = json.loads(exported.stdout)
+    assert data["format"] == "reader-state" and data["articles"][0]["id"] == first
+    (tmp_path / "state.json").write_text(exported.stdout, encoding="utf-8")
+    # Another machine: an empty state, the file imported twice.
+    monkeypatch.setenv("READER_HOME", str(tmp_path / "other"))
+    assert first in run("list", str(sample), "--unread").stdout
+    once = run("state", "import", str(sample), str(tmp_path / "state.json"))
+    assert once.returncode == 0 and once.stdout.startswith("1 article changed")
+    again = run("state", "import", str(sample), str(tmp_path / "state.json"))
+    assert again.stdout.startswith("0 articles changed")
+    assert first not in run("list", str(sample), "--unread").stdout
+    (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
+    bad = run("state", "import", str(sample), str(tmp_path / "bad.json"))
+    assert bad.returncode == 2 and "not a reader state file" in bad.stderr
+
+
+def test_config_commands(tmp_path: Path, reader_home: Path, sample: Path) -> None:
+    path = Path(run("config", "path").stdout.strip())
+    assert path == reader_home / "config" / "config.toml"
+    assert run("config", "check").returncode == 0
+    assert run("config", "init").returncode == 0 and "measure = 80" in path.read_text()
+    assert run("config", "init").returncode == 2  # not over a file already there
+    path.write_text('[reader]\nmeasure = "wide"\nsidebar = 3\n[keys]\n"main.search" = "j"\n')
+    check = run("config", "check")
+    assert check.returncode == 1
+    lines = check.stdout.splitlines()
+    assert any("measure" in line and "whole number" in line for line in lines)
+    assert any("sidebar is not a setting" in line for line in lines)
+    assert any("main.search" in line and "sidebar.down" in line for line in lines)
+    listed = run("list", str(sample))
+    assert listed.returncode == 0 and "measure" in listed.stderr  # the rest still runs
+    keys = run("config", "keys").stdout
+    assert "main.search" in keys and "main.toggle_read" in keys
+
+
+def test_config_edit_opens_the_users_editor(tmp_path: Path, reader_home: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    record = tmp_path / "edited.txt"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {record}\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("VISUAL", str(editor))
+    assert run("config", "edit").returncode == 0
+    assert Path(record.read_text()) == reader_home / "config" / "config.toml"

@@ -42,3 +42,10 @@ def test_by_tag() -> None:
 
 def test_group_articles_dispatch() -> None:
     assert group_articles(ARTICLES, Grouping.TAG)[0].label == "x"
+
+
+def test_categories_sort_by_name_whatever_the_case() -> None:
+    articles = [make(f"{n}", n, [(name,)]) for n, name in enumerate(
+        ["ZAKER", "cnBeta", "36kr", "ZAKER", "Apple", "apple"])]
+    assert [g.label for g in by_category(articles)] == ["36kr", "Apple", "apple", "cnBeta",
+                                                         "ZAKER"]

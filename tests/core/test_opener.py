@@ -235,3 +235,36 @@ def test_malformed_cover_does_not_break_the_picker() -> None:
     targets = image_targets(document, article)
     assert targets and not targets[-1].openable
     assert not link_targets(document)[0].openable
+
+
+def test_a_display_without_a_desktop_opener_copies_instead(monkeypatch) -> None:
+    """With a display but no xdg-open, or one that can't start: what is done over SSH
+    (the address copied, shown), never just an error."""
+    from reader.system import opener
+
+    url = "https://example.org/a"
+    monkeypatch.setattr(opener.shutil, "which", lambda name: None)
+    outcome = open_address(url, {"DISPLAY": ":0"}, platform="linux")
+    assert outcome.ok and outcome.copy == url and "xdg-open" in outcome.message
+
+    def cannot_start(*args, **kwargs):
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(opener.shutil, "which", lambda name: "/usr/bin/" + name)
+    outcome = open_address(url, {"DISPLAY": ":0"}, platform="linux", popen=cannot_start)
+    assert not outcome.ok and outcome.copy == url and url in outcome.message
+
+
+def test_an_opener_that_fails_after_starting_is_noticed(tmp_path: Path) -> None:
+    import subprocess
+
+    from reader.system.opener import failed_after_start
+
+    failing = subprocess.Popen(["sh", "-c", "exit 3"])
+    assert failed_after_start(failing, 5) == 3
+    working = subprocess.Popen(["sh", "-c", "exit 0"])
+    assert failed_after_start(working, 5) is None
+    lasting = subprocess.Popen(["sleep", "5"])
+    assert failed_after_start(lasting, 0.1) is None
+    lasting.kill()
+    lasting.wait()

@@ -57,9 +57,9 @@ def test_opens_lists_and_reads(archive: Path, run_reader, size: tuple[int, int])
     term.send("c")
     screen = term.wait_for("by category")
     assert any("科技" in line for line in screen)
-    term.send("home", "Enter")
+    term.send("home", "Enter")  # categories by name, case ignored: `databases` first, open
     screen = term.screen()
-    assert any("36氪" in line for line in screen)
+    assert any("▾ databases" in line for line in screen)
     term.send("!")
     screen = term.wait_for("could not be loaded")
     assert any("misc/broken-yaml.md" in line for line in screen)
@@ -197,3 +197,24 @@ def test_an_article_read_stays_read(archive: Path, run_reader) -> None:
     screen = term.wait_for("34 unread")
     row = next(line for line in screen if "动图看懂" in line and "▕" in line.split("动图看懂")[1])
     assert "●" not in row.split("▕")[0]
+
+
+def test_v_opens_the_article_in_the_users_editor(archive: Path, tmp_path: Path,
+                                                 reader_home: Path) -> None:
+    """`v` suspends the reader, runs $VISUAL on the article's file, and comes back; the
+    reader wrote nothing."""
+    record = tmp_path / "edited.txt"
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\nprintf "%s" "$1" > {record}\necho EDITING; sleep 1\n')
+    editor.chmod(0o755)
+    env = dict(reader_env(reader_home), VISUAL=str(editor))
+    term = Tmux([reader_command() or "reader", str(archive)], 100, 30, env)
+    try:
+        term.wait_for("35 unread")
+        term.send("v")
+        term.wait_for("EDITING", timeout=10)
+        term.wait_for("35 articles", timeout=10)  # back in the reader
+        assert Path(record.read_text()) == archive / "source/_posts/财经/界面新闻/财经/" \
+            "动图看懂一张电费单里的峰谷账.md"
+    finally:
+        term.close()

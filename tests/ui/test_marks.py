@@ -11,6 +11,7 @@ from reader.settings import Settings
 from reader.state.session import ReadingState
 from reader.widgets.article_view import ArticleView
 from reader.widgets.sidebar import STAR_MARK, UNREAD_MARK, Sidebar
+from reader.widgets.status_line import StatusLine
 from tests.conftest import write_files
 from tests.ui.helpers import stable_copy, wait_for, wait_loaded
 
@@ -55,7 +56,7 @@ async def test_m_toggles_and_the_counts_follow(archive: Path) -> None:
         lines = sidebar_lines(sidebar)
         assert any("2022-05" in line and "2/3" in line for line in lines)
         assert not any(UNREAD_MARK in line and "长文3" in line for line in lines)
-        assert "5 unread" in str(screen.query_one("#status").render())
+        assert "5 unread" in screen.query_one(StatusLine).status
         await pilot.press("m")
         assert shown not in app.state.read
         assert any("2022-05" in line and "3/3" in line for line in sidebar_lines(sidebar))
@@ -167,7 +168,7 @@ async def test_new_since_last_time_and_w(archive: Path) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         screen = await wait_loaded(pilot)
         await wait_for(pilot, lambda: app.state.new == {"q/9.md"})
-        await wait_for(pilot, lambda: "1 new since" in str(screen.query_one("#status").render()))
+        await wait_for(pilot, lambda: "1 new since" in screen.query_one(StatusLine).status)
         await pilot.press("w")
         view = screen.query_one(ArticleView)
         await wait_for(pilot, lambda: view.article_id == "q/9.md")

@@ -159,6 +159,29 @@ class SearchEngine:
             for number, row in enumerate(rows)
         ]
 
+    def count(self, query: Query, marks: Marks = NO_MARKS, cap: int = 10_000) -> tuple[int, bool]:
+        """How many articles match `query`: (the count, or `cap` and True when there are
+        more). Slower than a page of results (every match is checked): run it after."""
+        if query.empty:
+            return 0, False
+        if query.flags:
+            self._use_marks(marks)
+        where, args = sql_conditions(query)
+        clause = " AND ".join(where) if where else "1"
+        db = self._db()
+        if query.words:
+            phrases = character_query(query.words, self._search_cache().recent.frequency)
+            if phrases is not None:
+                sql = ("SELECT 1 FROM chars JOIN texts t ON t.rowid = chars.rowid JOIN "
+                       f"articles a ON a.id = t.id WHERE chars MATCH ? AND {clause} LIMIT ?")
+                found = db.execute(f"SELECT count(*) FROM ({sql})",
+                                   [phrases, *args, cap + 1]).fetchone()[0]
+                return min(found, cap), found > cap
+        join = "JOIN texts t USING (id)" if query.words or query.excluded else ""
+        found = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM articles a {join} "
+                           f"WHERE {clause} LIMIT ?)", [*args, cap + 1]).fetchone()[0]
+        return min(found, cap), found > cap
+
     def _titled(self, words: list[str], clause: str, args: list, select: str, order: str,
                 limit: int) -> list[tuple]:
         """The newest `limit` articles whose title holds every word and that pass the filters.

@@ -294,6 +294,11 @@ class ArchiveIndex:
         `marks` answer its `is:` filters."""
         return self.engine.search(query, limit, marks)
 
+    def count_matches(self, query: Query, marks: Marks = NO_MARKS,
+                      cap: int = 10_000) -> tuple[int, bool]:
+        """How many articles match `query` (at most `cap`; True when there are more)."""
+        return self.engine.count(query, marks, cap)
+
     def prepare_search(self) -> None:
         """Read what search keeps in memory now, not at the first key."""
         self.engine.prepare()

@@ -156,6 +156,10 @@ class Outline:
                 candidate.group.key == row.group.key
             ):
                 return index
+        if row.article is not None:  # the article moved a level (its month split into days)
+            for index, candidate in enumerate(self.rows):
+                if candidate.article == row.article:
+                    return index
         return min(fallback, max(len(self.rows) - 1, 0))
 
     def heading_above(self, index: int) -> int | None:

@@ -80,7 +80,7 @@ class ReaderApp(App[None]):
     def help_sections(cls) -> list[tuple[str, list[BindingType]]]:
         """Every key, by where it works: read from the bindings themselves."""
         palette = Binding(cls.COMMAND_PALETTE_BINDING, "command_palette",
-                          "Command palette: an article by title, a category, a command")
+                          "Palette: articles, categories, commands")
         return [
             ("everywhere", [*cls.BINDINGS, palette]),
             ("reading screen", list(ReadingScreen.BINDINGS)),

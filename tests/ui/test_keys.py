@@ -111,7 +111,7 @@ async def test_help_lists_every_screens_keys_and_scrolls(archive: Path) -> None:
         rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
         wheres = {row[2] for row in rows}
         assert {"search", "images and links", "contents", "find bar"} <= wheres
-        assert any(row[0] == "^p" for row in rows)
+        assert any(row[0] == "^p" and row[1].startswith("Palette") for row in rows)
         assert ["y", "Copy address", "images and links"] in rows
         assert ["p", "Preview image", "images and links"] in rows
         assert any(row[2] == "search" and "Mark all results read" in row[1] for row in rows)

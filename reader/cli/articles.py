@@ -12,6 +12,7 @@ from reader.cli.common import (
     find_article,
     indexed_archive,
     print_problems,
+    whole_number,
 )
 from reader.core.sanitize import display_path
 
@@ -31,7 +32,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     shower.add_argument("archive")
     shower.add_argument("id", help="the article's path inside the archive, as `list` prints it")
     shower.add_argument("--format", choices=("markdown", "text"), default="markdown")
-    shower.add_argument("--width", type=_width, default=80,
+    shower.add_argument("--width", type=whole_number(20, "a width of 20 cells or more"), default=80,
                         help="line width for --format text (20 or more)")
     shower.set_defaults(run=run_show)
     for name, what in (("images", "the article's images, numbered as in its text, and its "
@@ -41,16 +42,6 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         picker.add_argument("id")
         picker.add_argument("--json", action="store_true", help="JSON Lines")
         picker.set_defaults(run=run_targets)
-
-
-def _width(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number < 20:
-        raise argparse.ArgumentTypeError(f"a width of 20 cells or more, not {text!r}")
-    return number
 
 
 def run_list(options: argparse.Namespace) -> int:

@@ -109,3 +109,20 @@ def find_article(archive: Archive, text: str) -> Article:
 def article_id(archive: Archive, text: str) -> str:
     """The id of the article `text` names (see `find_article`)."""
     return find_article(archive, text).id
+
+
+def whole_number(least: int, wanted: str):
+    """An argparse type: a whole number of at least `least`; `wanted` says what is, for the
+    error (`a width of 20 cells or more`)."""
+    import argparse
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            number = least - 1
+        if number < least:
+            raise argparse.ArgumentTypeError(f"wants {wanted}, not {text!r}")
+        return number
+
+    return parse

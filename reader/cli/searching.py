@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from reader.cli.common import UsageError, article_json, check_archive, refresh
+from reader.cli.common import UsageError, article_json, check_archive, refresh, whole_number
 from reader.core.sanitize import display_path
 
 
@@ -18,19 +18,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     searcher.add_argument("archive")
     searcher.add_argument("query", nargs="+", help="one or more words, joined by spaces")
     searcher.add_argument("--json", action="store_true", help="JSON Lines")
-    searcher.add_argument("--limit", type=_positive, default=20,
+    searcher.add_argument("--limit", type=whole_number(1, "a whole number above 0"), default=20,
                           help="at most this many (20)")
     searcher.set_defaults(run=run_search)
-
-
-def _positive(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        number = 0
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"not a whole number above 0: {text!r}")
-    return number
 
 
 def query_words_last(args: list[str]) -> list[str]:

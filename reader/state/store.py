@@ -206,21 +206,18 @@ class StateStore:
     def _write(self, statements: Iterable[tuple[str, tuple | list]]) -> None:
         """Run statements in one transaction; a failure (a full disk) keeps the state in
         memory for the session and says so once."""
+        statements = list(statements)
         with self._lock:
             try:
-                with _transaction(self._db):
-                    for sql, args in statements:
-                        if args and isinstance(args, list):
-                            self._db.executemany(sql, args)
-                        else:
-                            self._db.execute(sql, args)
+                self._run(statements)
             except sqlite3.OperationalError as error:
                 if not self.writable:
                     raise
                 self._to_memory(f"the state could not be saved ({error})")
-                self._write_unlocked(statements)
+                self._run(statements)
 
-    def _write_unlocked(self, statements: Iterable[tuple[str, tuple | list]]) -> None:
+    def _run(self, statements: list[tuple[str, tuple | list]]) -> None:
+        """The statements in one transaction (a list of rows: one statement, many times)."""
         with _transaction(self._db):
             for sql, args in statements:
                 if args and isinstance(args, list):

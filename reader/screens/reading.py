@@ -99,6 +99,7 @@ class ReadingScreen(Marking, Screen[None]):
         self.search_text = ""  # the last archive search, offered again by /
         self._save_timer: Timer | None = None
         self._auto_opened = False  # the article shown was chosen by the reader, not the user
+        self._benchmark_timer: Timer | None = None
         self._marks_init()
         self.set_reactive(ReadingScreen.sidebar_width, settings.sidebar_width)
 
@@ -284,16 +285,23 @@ class ReadingScreen(Marking, Screen[None]):
         self.query_one(ArchiveLoader).first_article_shown()
         self._marks_article_shown(article_id)
         ready_file = os.environ.get("READER_BENCHMARK_READY_FILE")
-        if ready_file:
+        if ready_file and self._benchmark_timer is None:
             # benchmarks/bench_index.py times the start until this first article is drawn.
-            self.call_after_refresh(self._ready_for_benchmark, ready_file)
+            # (A timer, not call_after_refresh: re-queued at once, that starved the resize
+            # the layout waits for.)
+            self._benchmark_timer = self.set_interval(
+                0.005, lambda: self._ready_for_benchmark(ready_file))
 
     def _ready_for_benchmark(self, ready_file: str) -> None:
-        if not self.query_one(ArticleView).lines:  # not laid out (and drawn) yet
-            self.call_after_refresh(self._ready_for_benchmark, ready_file)
-            return
-        Path(ready_file).write_text(f"{len(self.articles)}\n", encoding="utf-8")
-        self.app.exit()
+        if not self.query_one(ArticleView).lines or self._benchmark_timer is None:
+            return  # not laid out (and drawn) yet
+        self._benchmark_timer.stop()
+        self.call_after_refresh(self._benchmark_done, ready_file)
+
+    def _benchmark_done(self, ready_file: str) -> None:
+        if not Path(ready_file).exists():
+            Path(ready_file).write_text(f"{len(self.articles)}\n", encoding="utf-8")
+            self.app.exit()
 
     def remember_place(self, save: bool = True) -> None:
         """Note which article is open and where; written a second later (keys pressed in

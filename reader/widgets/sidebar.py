@@ -99,6 +99,7 @@ class Sidebar(ScrollView, can_focus=True):
         self.starred: set[str] = set()
         self.tally: Tally | None = None
         self.only: str | None = None
+        self.moved = False  # the user moved the cursor (the list then keeps it where it is)
 
     # -- data from the screen --------------------------------------------------------------
     def show_snapshot(self, snapshot: Snapshot, grouping: Grouping,
@@ -245,9 +246,11 @@ class Sidebar(ScrollView, can_focus=True):
         self._count(groups, articles, grouping)
         self.outline.show(groups, keep_open=same)
         self._rows_changed()
-        if keep is not None and same:
+        if keep is not None and same and self.moved:
             self.cursor = self.outline.index_of(keep, self.cursor)
         elif self.current is not None:
+            # The user has not moved: the cursor stays with the article open (its month may
+            # have been a count without rows in the first page).
             self.reveal(self.current)
 
     def reveal(self, article_id: str) -> None:
@@ -372,23 +375,29 @@ class Sidebar(ScrollView, can_focus=True):
         self.refresh()
 
     def action_cursor_down(self) -> None:
+        self.moved = True
         if self.cursor < len(self.rows) - 1:
             self.cursor += 1
 
     def action_cursor_up(self) -> None:
+        self.moved = True
         if self.cursor > 0:
             self.cursor -= 1
 
     def action_page_down(self) -> None:
+        self.moved = True
         self.cursor = min(self.cursor + max(self.size.height - 1, 1), max(len(self.rows) - 1, 0))
 
     def action_page_up(self) -> None:
+        self.moved = True
         self.cursor = max(self.cursor - max(self.size.height - 1, 1), 0)
 
     def action_first(self) -> None:
+        self.moved = True
         self.cursor = 0
 
     def action_last(self) -> None:
+        self.moved = True
         self.cursor = max(len(self.rows) - 1, 0)
 
     def action_choose(self) -> None:
@@ -425,6 +434,7 @@ class Sidebar(ScrollView, can_focus=True):
         self._rows_changed()
 
     def on_click(self, event: Click) -> None:
+        self.moved = True
         index = event.y + self.scroll_offset.y
         if 0 <= index < len(self.rows):
             self.cursor = index

@@ -114,3 +114,21 @@ async def test_section_pages_and_dotted_folders_while_running(tmp_path: Path) ->
         assert "_index.md" not in screen.articles
         (root / "batch.2024").rename(tmp_path / "moved-out")
         await wait_for(pilot, lambda: "batch.2024/b.md" not in screen.articles, timeout=5)
+
+
+async def test_the_open_article_shows_in_the_list_after_the_first_page(tmp_path: Path) -> None:
+    """A warm start shows the newest 300 first; a month holding more is a count without
+    rows until every row is read. Then the list opens at the article on screen."""
+    root = write_files(tmp_path / "archive", {
+        f"p/{n:03d}.md": "---\ntitle: 文章{n}\ndate: 2022-05-{day:02d} {hour:02d}:00\n---\n正文".format(
+            n=n, day=n % 28 + 1, hour=n % 24) for n in range(320)})
+    app = make_app(root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_loaded(pilot)
+    app = make_app(root, warm_start=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        sidebar = screen.query_one(Sidebar)
+        await wait_for(pilot, lambda: screen.snapshot.complete)
+        await wait_for(pilot, lambda: sidebar.rows
+                       and sidebar.rows[sidebar.cursor].article == screen.shown)

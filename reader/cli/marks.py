@@ -49,6 +49,7 @@ def run_mark(options: argparse.Namespace) -> int:
     archive = indexed_archive(root)
     ids = [article_id(archive, text) for text in options.ids]  # all known, or nothing done
     state = _state(root)
+    state.articles = archive.articles
     try:
         if options.star or options.unstar:
             for target in ids:

@@ -231,8 +231,8 @@ class Marking:
     # -- the state and the archive -----------------------------------------------------------
     @work(thread=True, exclusive=True, group="arrive", exit_on_error=False,
           description="match marks to the archive")
-    def _arrive(self, ids: set[str]) -> None:
-        new, moves = self.state.arrive(ids)
+    def _arrive(self, articles: dict[str, Article]) -> None:
+        new, moves = self.state.arrive(articles)
         self.post_message(Arrived(new, moves))
 
     def on_arrived(self, event: Arrived) -> None:

@@ -172,6 +172,7 @@ class ReadingScreen(Marking, Screen[None]):
 
     def _show_snapshot(self, snapshot: live.Snapshot) -> None:
         self.snapshot = snapshot
+        self.state.articles = snapshot.articles
         sidebar = self.query_one(Sidebar)
         sidebar.empty_text = "No articles in this archive." if snapshot.finished else "Loading…"
         sidebar.show_snapshot(snapshot, self.grouping)
@@ -208,14 +209,14 @@ class ReadingScreen(Marking, Screen[None]):
                 self.open_article(wanted, reveal=on_it)
         self.query_one("#progress", ProgressBar).display = False
         self._update_status()
-        self._arrive(set(self.articles))
+        self._arrive(self.articles)
         if event.warm and event.changes.any:
             self.notify(live.since_last_time(event.changes), markup=False, timeout=4)
 
     @on(ArchiveLoader.Changed)
     def _changed(self, event: ArchiveLoader.Changed) -> None:
         if event.changes.added or event.changes.removed:
-            self._arrive(set(self.articles))
+            self._arrive(self.articles)
         if self.shown in event.changes.removed:
             self.query_one(ReadingPane).note_deleted()
         article = self.articles.get(self.shown or "")

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from reader.core.model import Article
 from reader.core.search.marks import Marks
 from reader.settings import archive_key, state_dir
 from reader.state.store import StateStore, Visit, fingerprint, legacy_places
@@ -86,6 +87,9 @@ class ReadingState:
         self.positions: dict[str, int] = store.positions()
         self.visit: Visit | None = None
         self.version = 0  # grows with every change of the sets, so caches know to refresh
+        #: The archive's articles as the screen (or a command) has them: marks carry their
+        #: fingerprints, so that a moved file keeps its marks.
+        self.articles: dict[str, Article] = {}
         self._undo: list[tuple[list[str], bool, str]] = []  # bulk marks, last first
         self._writer = Writer()
         self._seen_version = store.data_version
@@ -112,18 +116,21 @@ class ReadingState:
                      self.version)
 
     def _fingerprints(self, ids: Iterable[str]) -> dict[str, str]:
-        return {i: fingerprint(self.root / i) for i in ids}
+        articles = self.articles
+        return {i: fingerprint(articles[i]) for i in ids if i in articles}
 
     # -- changes (in memory now, on disk soon) ---------------------------------------------
     def set_read(self, ids: Iterable[str], read: bool = True) -> list[str]:
         """Mark articles read (or unread); the ones whose mark changed."""
-        changed = [i for i in dict.fromkeys(ids) if (i in self.read) != read]
+        marks = self.read
+        changed = [i for i in ids if i not in marks] if read else [i for i in ids if i in marks]
         if not changed:
             return []
         if read:
-            self.read.update(changed)
+            marks.update(changed)
         else:
-            self.read.difference_update(changed)
+            marks.difference_update(changed)
+        changed = list(dict.fromkeys(changed))  # the caller may have named one twice
         self.version += 1
         store = self.store
         self._writer.put(lambda: store.set_read(changed, read, self._fingerprints(changed)
@@ -165,14 +172,15 @@ class ReadingState:
         self._writer.put(lambda: self.store.remember(current, positions))
 
     # -- at opening (from a worker) ------------------------------------------------------------
-    def arrive(self, ids: set[str]) -> tuple[set[str], dict[str, str]]:
+    def arrive(self, articles: dict[str, Article]) -> tuple[set[str], dict[str, str]]:
         """The archive's articles are listed: follow moved marks and find what is new.
 
-        Runs in a worker (it may read files to match fingerprints); returns the new ids and
-        the moves, which the screen applies with `apply_arrival`.
+        Runs in a worker; returns the new ids and the moves, which the screen applies with
+        `apply_arrival`.
         """
         self._writer.flush()
-        moves = self.store.follow_moves(ids, lambda i: fingerprint(self.root / i))
+        ids = set(articles)
+        moves = self.store.follow_moves(ids, lambda i: fingerprint(articles[i]))
         if self.visit is None:
             self.visit = self.store.begin_visit()
         new = self.store.see(ids, self.visit)

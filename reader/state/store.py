@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.core.model import Article
 from reader.state.merge import Mark, merge_all
 
 SCHEMA_VERSION = 1
@@ -62,14 +63,13 @@ def id_hash(article_id: str) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
-def fingerprint(path: Path) -> str:
-    """What an article file holds, as a short hash: a file moved or renamed keeps it."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(8 * 1024 * 1024)
-    except OSError:
-        return ""
-    return hashlib.blake2b(data.replace(b"\r\n", b"\n"), digest_size=12).hexdigest()
+def fingerprint(article: Article) -> str:
+    """An article as a short hash of its title, date and size: a file moved or renamed
+    keeps it, and it is had from the index's rows, with no file read (marking a whole
+    archive of 100,000 read must not read 1.4 GB)."""
+    date = article.date.isoformat() if article.date else ""
+    text = f"{article.title}\x00{date}\x00{article.size}"
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=8).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

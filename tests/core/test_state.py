@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.core.files.archive import load_archive
 from reader.state.merge import Mark, StateFileError, from_json, merge_all, merged, to_json
 from reader.state.session import ReadingState, peek_marks, state_path
 from reader.state.store import StateStore
@@ -106,15 +107,21 @@ def test_marks_places_and_the_article_survive_a_new_process(archive: Path) -> No
     again.close()
 
 
+def articles_of(archive: Path) -> dict:
+    return load_archive(archive).articles
+
+
 def test_a_moved_article_keeps_its_marks_and_a_deleted_ones_are_kept(archive: Path) -> None:
     state = ReadingState.open(archive)
+    state.articles = articles_of(archive)
     state.set_read(["p/1.md", "p/2.md"])
     state.toggle_star("p/1.md")
     state.close()
     (archive / "p" / "1.md").rename(archive / "p" / "moved.md")
     (archive / "p" / "2.md").unlink()
     state = ReadingState.open(archive)
-    present = {f"p/{n}.md" for n in range(3, 6)} | {"p/moved.md"}
+    present = articles_of(archive)
+    assert set(present) == {f"p/{n}.md" for n in range(3, 6)} | {"p/moved.md"}
     new, moves = state.arrive(present)
     state.apply_arrival(new, moves)
     assert moves == {"p/1.md": "p/moved.md"}
@@ -128,18 +135,18 @@ def test_a_moved_article_keeps_its_marks_and_a_deleted_ones_are_kept(archive: Pa
 
 
 def test_what_is_new_since_the_last_visit(archive: Path) -> None:
-    ids = {f"p/{n}.md" for n in range(1, 6)}
+    ids = {f"p/{n}.md": None for n in range(1, 6)}
     first = ReadingState.open(archive)
     assert first.arrive(ids)[0] == set()  # a first visit: nothing is "new"
     first.close()
     second = ReadingState.open(archive)
-    assert second.arrive(ids | {"p/6.md"})[0] == {"p/6.md"}
+    assert second.arrive(ids | {"p/6.md": None})[0] == {"p/6.md"}
     # During a visit, an arrival counts as new too, and so does what was new at opening.
-    assert second.arrive(ids | {"p/6.md", "p/7.md"})[0] == {"p/6.md", "p/7.md"}
+    assert second.arrive(ids | {"p/6.md": None, "p/7.md": None})[0] == {"p/6.md", "p/7.md"}
     second.close()
-    assert peek_marks(archive, sorted(ids | {"p/6.md", "p/8.md"})).new == {"p/8.md"}
+    assert peek_marks(archive, sorted([*ids, "p/6.md", "p/8.md"])).new == {"p/8.md"}
     third = ReadingState.open(archive)
-    assert third.arrive(ids | {"p/6.md", "p/7.md"})[0] == set()
+    assert third.arrive(ids | {"p/6.md": None, "p/7.md": None})[0] == set()
     third.close()
 
 

@@ -120,8 +120,8 @@ async def test_the_open_article_shows_in_the_list_after_the_first_page(tmp_path:
     """A warm start shows the newest 300 first; a month holding more is a count without
     rows until every row is read. Then the list opens at the article on screen."""
     root = write_files(tmp_path / "archive", {
-        f"p/{n:03d}.md": "---\ntitle: 文章{n}\ndate: 2022-05-{day:02d} {hour:02d}:00\n---\n正文".format(
-            n=n, day=n % 28 + 1, hour=n % 24) for n in range(320)})
+        f"p/{n:03d}.md": f"---\ntitle: 文章{n}\ndate: 2022-05-{n % 28 + 1:02d} "
+                         f"{n % 24:02d}:00\n---\n正文" for n in range(320)})
     app = make_app(root)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_loaded(pilot)

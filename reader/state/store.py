@@ -12,6 +12,7 @@ memory for the session. `problem` says which, in one line.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -40,8 +41,9 @@ CREATE TABLE marks (
     starred INTEGER NOT NULL DEFAULT 0,
     star_changed REAL,
     gone_at REAL
-);
-CREATE TABLE places (id BLOB PRIMARY KEY, block INTEGER NOT NULL, at REAL NOT NULL);
+) WITHOUT ROWID;  -- the id is the key: stored once, not beside a row number
+CREATE TABLE places (id BLOB PRIMARY KEY, block INTEGER NOT NULL, at REAL NOT NULL)
+    WITHOUT ROWID;
 -- Every article the reader has listed, by a hash of its id, and when it first did: what
 -- arrived since the last visit is what is not here yet.
 CREATE TABLE seen (hash INTEGER PRIMARY KEY, first_seen REAL NOT NULL);
@@ -218,12 +220,18 @@ class StateStore:
 
     def _run(self, statements: list[tuple[str, tuple | list]]) -> None:
         """The statements in one transaction (a list of rows: one statement, many times)."""
+        rows = 0
         with _transaction(self._db):
             for sql, args in statements:
                 if args and isinstance(args, list):
                     self._db.executemany(sql, args)
+                    rows += len(args)
                 else:
                     self._db.execute(sql, args)
+        if rows >= 1000:
+            # A big write (a month marked read) leaves the log as large as it: fold it in.
+            with contextlib.suppress(sqlite3.OperationalError):
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _to_memory(self, why: str) -> None:
         memory = self._memory_copy(self._db)

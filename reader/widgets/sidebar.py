@@ -141,8 +141,10 @@ class Sidebar(ScrollView, can_focus=True):
     @work(thread=True, exclusive=True, group="count", exit_on_error=False,
           description="count unread articles")
     def _count(self, groups: list[Group], articles: dict[str, Article],
-               grouping: Grouping) -> None:
-        tally = Tally(list(articles.values()), grouping, set(self.read), set(self.starred))
+               grouping: Grouping, before: Tally | None = None) -> None:
+        read, starred = set(self.read), set(self.starred)
+        tally = (before.recounted(read, starred) if before is not None else
+                 Tally(list(articles.values()), grouping, read, starred))
         if not get_current_worker().is_cancelled:
             self.post_message(self.Counted(groups, tally))
 
@@ -167,7 +169,9 @@ class Sidebar(ScrollView, can_focus=True):
 
     def marks_reloaded(self) -> None:
         """The marks changed wholesale (another process, an import): count again."""
-        self._count(self.outline.groups, self.articles, self.grouping)
+        tally = self.tally if self.tally is not None and self.tally.grouping is (
+            self.grouping) and len(self.tally.keys) == len(self.articles) else None
+        self._count(self.outline.groups, self.articles, self.grouping, tally)
 
     def show_only(self, only: str | None) -> None:
         """Show only "unread" or "starred" articles (and groups that hold any), or all."""

@@ -53,7 +53,8 @@ class Span:
     """A run of text with one style.
 
     `style` is a space-separated set of words the UI maps to colours: `bold`, `italic`,
-    `code`, `strike`, `link`, `image`. `target` is the index of the link or image.
+    `code`, `math`, `strike`, `link`, `image`, `note-ref` (a footnote's marker). `target`
+    is the index of the link or image.
     """
 
     text: str
@@ -87,6 +88,8 @@ class Block:
     quote: int = 0
     #: A table's cells, row by row, as (start, end) ranges of `text`.
     cells: tuple[tuple[tuple[int, int], ...], ...] = ()
+    #: A code block's language, from its fence (`python`), for highlighting; or "".
+    language: str = ""
 
     @property
     def text(self) -> str:

@@ -53,6 +53,8 @@ class ArticleView(ScrollView, can_focus=True):
         "article--link",
         "article--image",
         "article--code",
+        "article--math",
+        "article--note-ref",
         "article--quote",
         "article--rule",
         "article--dim",
@@ -415,6 +417,8 @@ _COMPONENT_OF_WORD = {
     "link": "article--link",
     "image": "article--image",
     "code": "article--code",
+    "math": "article--math",
+    "note-ref": "article--note-ref",
     "rule": "article--rule",
 }
 

@@ -4,9 +4,9 @@
 
 Renders every article of every corpus under ../shared/corpora and of the sample archive
 (or of the ROOTs given) exactly as the article pane lays it out, and counts, outside code
-blocks, the articles whose shown text holds `**`, `[^`, `{%`, `{{` or a table's `|---`:
-syntax that a reader of the rendered site never sees. `--show N` prints the first N lines
-found of each kind, so each one left can be explained.
+blocks and inline code, the articles whose shown text holds `**`, `[^`, `{%`, `{{` or a
+table's `|---`: syntax that a reader of the rendered site never sees. `--show N` prints
+the first N lines found of each kind, so each one left can be explained.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ def raw_lines(root: Path, width: int) -> dict[str, dict[str, list[str]]]:
         for line in layout(document, width):
             if line.block >= 0 and document.blocks[line.block].kind is BlockKind.CODE:
                 continue
-            text = line.text
+            # Inline code shows syntax on purpose (`**kwargs`): only the rest counts.
+            text = "\x00".join(span.text for span in line.spans
+                                if "code" not in span.style.split())
             for pattern in PATTERNS:
                 if pattern in text:
                     found[pattern].setdefault(article.id, []).append(text.strip())

@@ -10,6 +10,7 @@ import re
 import types
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.parser_inline import ParserInline
@@ -91,7 +92,7 @@ class _Builder:
         proxied = proxied or self._fallbacks.get(src, "")
         if proxied and refusal(proxied) is not None:
             proxied = ""  # a data: placeholder is no fallback
-        real = resolve(real, self.base_url)
+        real = _readable(resolve(real, self.base_url))
         key = real
         if key not in self._image_numbers:
             number = len(self.document.images) + 1
@@ -101,7 +102,7 @@ class _Builder:
         return self._image_numbers[key]
 
     def link(self, href: str, text: str) -> int:
-        real = resolve(clean_text(href).strip(), self.base_url)
+        real = _readable(resolve(clean_text(href).strip(), self.base_url))
         if real not in self._link_numbers:
             number = len(self.document.links) + 1
             self._link_numbers[real] = number
@@ -363,6 +364,16 @@ class _Builder:
                 self._add_image(add, src, attrs.get("alt", ""))
 
 
+def _readable(address: str) -> str:
+    """A path in the archive as its files are named: markdown-it percent-encodes `图.png`."""
+    if "%" not in address or _SCHEME.match(address):
+        return address
+    decoded = unquote(address)
+    # `%6Aavascript:` must keep its disguise visible, and refused.
+    return address if _SCHEME.match(decoded) else clean_text(decoded)
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from reader.core.convert.html import strip_tags
 from reader.core.convert.markdown import build_document
+from reader.core.convert.templates import render_templates
 from reader.core.files.dates import as_local
 from reader.core.files.source import LoadError, read_source
 from reader.core.model import Article, Block, BlockKind, DateSource, Document, Span
@@ -56,7 +57,8 @@ def render_article(root: Path, article: Article) -> Document:
         body = Document(notes=[f"This file can no longer be read: {clean_line(str(error))}"])
     else:
         try:
-            body = build_document(source.body, source.is_html, base_url=article.link)
+            text = source.body if source.is_html else render_templates(source.body, source.meta)
+            body = build_document(text, source.is_html, base_url=article.link)
         except Exception as error:  # a converter bug must cost one article, not the reader
             text = clean_text(strip_tags(source.body) if source.is_html else source.body)
             body = Document(

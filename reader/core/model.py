@@ -33,6 +33,11 @@ class Article:
     size: int = 0
     mtime: float = 0.0
     encoding: str = "utf-8"
+    #: The author's own summary (front-matter `description`, `summary`, `subtitle`…).
+    summary: str = ""
+    draft: bool = False
+    #: A page that is not a post (an about page, a README, `layout: page`): listed apart.
+    page: bool = False
 
     @property
     def category_paths(self) -> list[str]:

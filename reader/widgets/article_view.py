@@ -47,6 +47,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article--title",
         "article--heading",
         "article--meta",
+        "article--summary",
         "article--category",
         "article--tag",
         "article--note",
@@ -409,6 +410,7 @@ class ArticleView(ScrollView, can_focus=True):
 
 _COMPONENT_OF_WORD = {
     "date": "article--meta",
+    "summary": "article--summary",
     "author": "article--meta",
     "dim": "article--dim",
     "category": "article--category",

@@ -7,17 +7,18 @@ from pathlib import Path
 from reader.core.convert.html import strip_tags
 from reader.core.convert.markdown import build_document
 from reader.core.convert.templates import render_templates
-from reader.core.files.dates import as_local
+from reader.core.files.dates import shown_moment
 from reader.core.files.source import LoadError, read_source
 from reader.core.model import Article, Block, BlockKind, DateSource, Document, Span
 from reader.core.sanitize import clean_line, clean_text
 
 
 def format_date(article: Article) -> str:
-    """The article's date as the reader shows it, in the local time zone."""
+    """The article's date as the reader shows it: in the author's offset where the date has
+    one, else in the local time zone."""
     if article.date is None:
         return "no date"
-    moment = as_local(article.date)
+    moment = shown_moment(article.date)
     text = moment.strftime("%Y-%m-%d %H:%M") if (moment.hour, moment.minute) != (0, 0) else (
         moment.strftime("%Y-%m-%d")
     )
@@ -27,9 +28,16 @@ def format_date(article: Article) -> str:
 
 
 def header_blocks(article: Article) -> list[Block]:
-    """The title, then one line each for date and author, categories and tags."""
+    """The title and the author's summary, then one line each for date and author (and
+    whether it is a draft or a page), categories and tags."""
     blocks = [Block(BlockKind.TITLE, [Span(article.title, "title")])]
+    if article.summary:
+        blocks.append(Block(BlockKind.META, [Span(article.summary, "summary")]))
     meta = [Span(format_date(article), "date")]
+    if article.draft:
+        meta += [Span(" · ", "dim"), Span("draft", "note")]
+    if article.page:
+        meta += [Span(" · ", "dim"), Span("page", "dim")]
     if article.author:
         meta += [Span(" · ", "dim"), Span(article.author, "author")]
     blocks.append(Block(BlockKind.META, meta))

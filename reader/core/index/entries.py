@@ -57,7 +57,7 @@ def index_file(file: ArticleFile) -> Entry:
     except Exception as error:  # LoadError, or a bug on one odd file: that file's problem
         return Entry(file.id, file.size, file.mtime, problem=problem_of(file.id, error).reason)
     fields = " ".join([article.title, *(" ".join(p) for p in article.categories),
-                       *article.tags, article.author])
+                       *article.tags, article.author, article.summary])
     body, folded = normalise(text), normalise(fields)
     return Entry(file.id, file.size, file.mtime, body=body, fields=folded,
                  row=article_row(article, folded, extracted.images, extracted.links))

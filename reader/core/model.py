@@ -93,6 +93,8 @@ class Block:
     quote: int = 0
     #: A table's cells, row by row, as (start, end) ranges of `text`.
     cells: tuple[tuple[tuple[int, int], ...], ...] = ()
+    #: A table's alignment, column by column: "right" (numbers) or "".
+    align: tuple[str, ...] = ()
     #: A code block's language, from its fence (`python`), for highlighting; or "".
     language: str = ""
 

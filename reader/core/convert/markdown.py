@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote
 
@@ -218,8 +218,11 @@ class _Builder:
     def _table(self, tokens: list[Token], i: int, quote: int, indent: int) -> int:
         rows: list[list[str]] = []
         row: list[str] = []
+        asked: dict[int, str] = {}  # the alignment row's choices (`---:`), column by column
         while tokens[i].type != "table_close":
             token = tokens[i]
+            if token.type in ("th_open", "td_open") and "right" in str(token.attrGet("style")):
+                asked[len(row)] = "right"
             if token.type == "tr_open":
                 row = []
             elif token.type == "tr_close":
@@ -231,6 +234,8 @@ class _Builder:
             columns = max(len(r) for r in rows)
             rows = [[cell.strip() for cell in r] + [""] * (columns - len(r)) for r in rows]
             widths = [max(cell_len(r[c]) for r in rows) for c in range(columns)]
+            align = tuple("right" if asked.get(c) == "right" or _numeric(r[c] for r in rows[1:])
+                          else "" for c in range(columns))
             # The text at its natural width, as `reader show` and find read it; `cells` says
             # where each cell lies in it, so a narrower screen can wrap cells in their columns.
             text = ""
@@ -240,15 +245,18 @@ class _Builder:
                 for c, cell in enumerate(row):
                     if c:
                         text += " │ "
+                    pad = " " * (widths[c] - cell_len(cell))
+                    if align[c] == "right":
+                        text += pad
                     bounds.append((len(text), len(text) + len(cell)))
-                    text += cell + " " * (widths[c] - cell_len(cell))
+                    text += cell + ("" if align[c] == "right" else pad)
                 text = text.rstrip(" ") + "\n"
                 cells.append(tuple(bounds))
                 if number == 0:
                     text += "─┼─".join("─" * w for w in widths) + "\n"
             self.document.blocks.append(
                 Block(BlockKind.TABLE, [Span(text.rstrip("\n"))], quote=quote, indent=indent,
-                      cells=tuple(cells))
+                      cells=tuple(cells), align=align)
             )
         return i
 
@@ -362,6 +370,15 @@ class _Builder:
             src = attrs.get("data-original") or attrs.get("data-src") or attrs.get("src") or ""
             if src:
                 self._add_image(add, src, attrs.get("alt", ""))
+
+
+_NUMBER = re.compile(r"^[-+−]?[$€£¥￥]?\d[\d,.\u202f ]*(?:%|‰|[kKMGT]i?B?|x)?$")
+
+
+def _numeric(cells: Iterable[str]) -> bool:
+    """A column of numbers (a blank cell allowed), to be aligned right."""
+    filled = [cell for cell in cells if cell.strip() and cell.strip() not in ("-", "—", "–")]
+    return bool(filled) and all(_NUMBER.match(cell.strip()) for cell in filled)
 
 
 def _readable(address: str) -> str:

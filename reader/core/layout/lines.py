@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader.core.layout.linebreak import break_lines, cell_width
+from reader.core.layout.linebreak import break_lines, cell_width, longest_word
 from reader.core.model import Block, BlockKind, Document, Span
 
 QUOTE_MARK = "│ "
@@ -94,22 +94,29 @@ def _lay_block(block: Block, index: int, width: int) -> list[Line]:
 #: Between two columns of a table, and the narrowest a column is made to fit a screen.
 COLUMN_GAP = " │ "
 NARROWEST_COLUMN = 6
+#: A word longer than this (an address, a path) may be cut to fit; a shorter one never is.
+LONGEST_UNCUT_WORD = 16
 
 
-def _column_widths(natural: list[int], room: int) -> list[int]:
-    """Widths that fit `room`: narrow columns keep theirs, the wide share what is left."""
+def _column_widths(natural: list[int], room: int, floors: list[int] | None = None) -> list[int]:
+    """Widths that fit `room`: the widest columns shrink first, down to the next width
+    below, and none below its floor (its longest word: `Default` is never cut into
+    `Defaul`/`t`). When even the floors do not fit, the widths stay over `room`."""
     widths = list(natural)
+    floors = [min(n, max(f, NARROWEST_COLUMN)) for n, f in zip(
+        natural, floors or [NARROWEST_COLUMN] * len(natural), strict=True)]
     while sum(widths) > room:
-        widest = max(widths)
-        if widest <= NARROWEST_COLUMN:
+        shrinkable = [c for c, w in enumerate(widths) if w > floors[c]]
+        if not shrinkable:
             break
-        others = [w for w in widths if w < widest]
-        # Cut every widest column down to the next width below, or as far as `room` asks.
-        floor = max(max(others, default=NARROWEST_COLUMN), NARROWEST_COLUMN)
-        count = widths.count(widest)
+        widest = max(widths[c] for c in shrinkable)
+        columns = [c for c in shrinkable if widths[c] == widest]
+        below = [w for w in widths if w < widest]
         excess = sum(widths) - room
-        target = max(floor, widest - -(-excess // count))
-        widths = [target if w == widest else w for w in widths]
+        cut = -(-excess // len(columns))
+        for c in columns:
+            # Down to the next width below, or as far as `room` asks; never under the floor.
+            widths[c] = max(floors[c], max(below, default=0), widest - cut)
     return widths
 
 
@@ -142,7 +149,10 @@ def _fit_table(block: Block, index: int, available: int, first_lead: str,
     natural = [max((cell_width(text[a:b]) for a, b in (row[c] for row in block.cells
                                                        if c < len(row))), default=0)
                for c in range(columns)]
-    widths = _column_widths(natural, room)
+    floors = [min(max((longest_word(text[a:b]) for a, b in (row[c] for row in block.cells
+                                                            if c < len(row))), default=0),
+                  LONGEST_UNCUT_WORD) for c in range(columns)]
+    widths = _column_widths(natural, room, floors)
     if sum(widths) > room:
         return _table_records(block, index, available, first_lead, rest_lead)
     lines: list[Line] = []
@@ -156,10 +166,13 @@ def _fit_table(block: Block, index: int, available: int, first_lead: str,
                     parts.append((Span(COLUMN_GAP, style), -1))
                 start, end = cell[k] if k < len(cell) else (start_of_row, start_of_row)
                 piece = text[start:end]
+                pad = widths[c] - cell_width(piece)
+                right = c < len(block.align) and block.align[c] == "right"
+                if pad and right:
+                    parts.append((Span(" " * pad, style), -1))
                 if piece:
                     parts.append((Span(piece, style), start))
-                pad = widths[c] - cell_width(piece)
-                if pad and c < len(pieces) - 1:
+                if pad and not right and c < len(pieces) - 1:
                     parts.append((Span(" " * pad, style), -1))
             lines.append(_pieces_line(first_lead if not lines else rest_lead, parts, index,
                                       start_of_row))

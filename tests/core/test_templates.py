@@ -104,7 +104,7 @@ def test_a_liquid_link_is_a_link_to_the_post() -> None:
         "见[上一篇]({% link _posts/2020-01-01-first.md %})和[另一篇]({% post_url 2019-05-01-x %})"),
         is_html=False)
     assert [link.url for link in document.links] == ["_posts/2020-01-01-first.md",
-                                                     "2019-05-01-x.md"]
+                                                     "2019-05-01-x"]
 
 
 def test_search_does_not_match_template_syntax(tmp_path: Path) -> None:

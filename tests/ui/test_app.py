@@ -324,7 +324,7 @@ async def test_the_article_is_laid_out_alike_before_and_after_a_resize(archive: 
         view = screen.query_one(ArticleView)
         await wait_for(pilot, lambda: view.lines)
         fresh = [line.text for line in view.lines]
-        assert view._laid_width == view.text_width
+        assert view._laid_width == (view.text_width, view.code_width)
         await pilot.resize_terminal(60, 20)
         await pilot.pause(0.3)
         await pilot.resize_terminal(80, 24)

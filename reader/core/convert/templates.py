@@ -159,8 +159,9 @@ def _liquid_tag(name: str, arguments: str, meta: Mapping[str, Any]) -> str:
     words = arguments.split()
     if name in ("link", "post_url", "include_link"):
         target = words[0] if words else ""
-        # `{% post_url 2010-07-21-name %}` names a post beside this one, without extension.
-        return target if name == "link" else f"{target}.md"
+        # `{% post_url 2010-07-21-name %}` names a post by its file name, without extension:
+        # the reader finds it as it finds a permalink.
+        return target
     if name in ("asset_img", "img", "image"):
         return _image(words, meta)
     if name in ("asset_link", "asset_path"):

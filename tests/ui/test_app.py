@@ -330,3 +330,33 @@ async def test_the_article_is_laid_out_alike_before_and_after_a_resize(archive: 
         await pilot.resize_terminal(80, 24)
         await pilot.pause(0.3)
         assert [line.text for line in view.lines] == fresh
+
+
+async def test_code_keeps_its_lines_and_its_colours(tmp_path: Path) -> None:
+    long_line = "result = compute(" + ", ".join(f"argument_{n}" for n in range(12)) + ")"
+    root = tmp_path / "archive"
+    root.mkdir()
+    (root / "code.md").write_text(
+        f"---\ntitle: 代码\n---\n说明文字。\n\n```python\ndef f():\n    {long_line}\n```\n",
+        encoding="utf-8")
+    async with make_app(root).run_test(size=(140, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        view = screen.query_one(ArticleView)
+        code = [line for line in view.lines
+                if line.block >= 0 and view.document.blocks[line.block].kind.value == "code"]
+        # The code may pass the text's 80-cell measure, up to the pane's edge.
+        assert max(len(line.lead + line.text) for line in code) > view.text_width
+        assert "".join(line.text for line in code) == "def f():" + "    " + long_line
+        # Coloured by its language: the keyword and the name differ in colour.
+        y = view.lines.index(code[0]) - int(view.scroll_offset.y)
+        segments = list(view.render_line(y))
+        colours = {segment.style.color for segment in segments
+                   if segment.text.strip() and segment.style and segment.style.color}
+        assert len(colours) >= 2
+        # A narrow pane wraps the long line with a visible mark, losing nothing.
+        await pilot.resize_terminal(70, 30)
+        await pilot.pause(0.3)
+        code = [line for line in view.lines
+                if line.block >= 0 and view.document.blocks[line.block].kind.value == "code"]
+        assert len(code) > 2 and all(line.lead.endswith("↪ ") for line in code[2:])
+        assert "".join(line.text for line in code) == "def f():" + "    " + long_line

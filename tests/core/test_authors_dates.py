@@ -124,7 +124,8 @@ def test_summary_is_shown_under_the_title_and_searched(tmp_path: Path) -> None:
     root = write_files(tmp_path / "blog", {
         "_posts/2020-01-01-a.md": "---\ntitle: 标题\nsubtitle: 副标题\n"
                                   "description: 这是一篇关于鲸鱼迁徙的摘要\n---\n正文没有那个词。",
-        "_posts/2020-01-02-b.md": "---\ntitle: B\nsummary: A summary of quokkas.\n---\nBody.",
+        "_posts/2020-01-02-b.md": "---\ntitle: B\nsummary: A **bold** summary of quokkas.\n"
+                                  "---\nBody.",
     })
     archive = load_archive(root)
     article = archive.articles["_posts/2020-01-01-a.md"]
@@ -132,6 +133,9 @@ def test_summary_is_shown_under_the_title_and_searched(tmp_path: Path) -> None:
     lines = [line for line in plain_text(layout(render_article(root, article), 80)).split("\n")
              if line]
     assert lines[:2] == ["标题", "副标题 — 这是一篇关于鲸鱼迁徙的摘要"]
+    other = render_article(root, archive.articles["_posts/2020-01-02-b.md"])
+    assert [(span.text, span.style) for span in other.blocks[1].spans] == [
+        ("A ", "summary"), ("bold", "summary bold"), (" summary of quokkas.", "summary")]
     index = open_index(root)
     try:
         index.refresh(parallel=False)

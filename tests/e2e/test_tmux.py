@@ -49,7 +49,7 @@ def test_opens_lists_and_reads(archive: Path, run_reader, size: tuple[int, int])
     term = run_reader(archive, *size)
     screen = term.wait_for("articles")
     status = next(line for line in screen if "articles" in line)
-    assert "35 articles" in status and "3 problems" in status
+    assert "36 articles" in status and "3 problems" in status
     assert any("2024-03" in line for line in screen)
     assert all(cell_width(line) <= size[0] for line in screen)
     # The newest article is open beside the list.

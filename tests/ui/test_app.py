@@ -298,7 +298,7 @@ async def test_a_warm_start_shows_the_first_screen_in_its_first_frame(archive: P
         assert view.article_id == remembered and view.lines  # no wait for a worker
         assert screen.query_one(Sidebar).rows
         loaded = await wait_loaded(pilot)
-        assert len(loaded.ordered) == 35 and view.article_id == remembered
+        assert len(loaded.ordered) == 36 and view.article_id == remembered
     # No index yet: nothing to read ahead, and the app builds it as before.
     assert make_app(archive.parent / "missing", warm_start=True).first is None
 

@@ -27,12 +27,25 @@ def format_date(article: Article) -> str:
     return text
 
 
+def summary_spans(summary: str) -> list[Span]:
+    """The author's summary as shown under the title: its Markdown emphasis rendered (a
+    summary is often written as a line of the post), in the summary's own style."""
+    try:
+        document = build_document(summary, is_html=False)
+    except Exception:  # a converter bug costs the summary its emphasis, not the article
+        return [Span(summary, "summary")]
+    spans = [Span(span.text, " ".join(["summary", *(word for word in span.style.split()
+                                                      if word in ("bold", "italic", "code"))]))
+             for block in document.blocks for span in block.spans if span.style != "image"]
+    return spans or [Span(summary, "summary")]
+
+
 def header_blocks(article: Article) -> list[Block]:
     """The title and the author's summary, then one line each for date and author (and
     whether it is a draft or a page), categories and tags."""
     blocks = [Block(BlockKind.TITLE, [Span(article.title, "title")])]
     if article.summary:
-        blocks.append(Block(BlockKind.META, [Span(article.summary, "summary")]))
+        blocks.append(Block(BlockKind.META, summary_spans(article.summary)))
     meta = [Span(format_date(article), "date")]
     if article.draft:
         meta += [Span(" · ", "dim"), Span("draft", "note")]

@@ -185,16 +185,16 @@ def test_search_finds_a_two_character_word_and_opens_it_at_the_match(
 
 
 def test_an_article_read_stays_read(archive: Path, run_reader) -> None:
-    """Read an article (its status says 35 unread, then 34), quit, open again: it is no
+    """Read an article (its status says 36 unread, then 35), quit, open again: it is no
     longer unread, and the sidebar's mark is gone from its row."""
     term = run_reader(archive, 100, 30)
-    term.wait_for("35 unread")
+    term.wait_for("36 unread")
     term.send("m")  # the newest article, open at start, read by hand
-    term.wait_for("34 unread")
+    term.wait_for("35 unread")
     term.send("q", pause=1.0)
     term.close()
     term = run_reader(archive, 100, 30)
-    screen = term.wait_for("34 unread")
+    screen = term.wait_for("35 unread")
     row = next(line for line in screen if "动图看懂" in line and "▕" in line.split("动图看懂")[1])
     assert "●" not in row.split("▕")[0]
 

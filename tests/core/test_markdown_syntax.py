@@ -180,6 +180,9 @@ def test_math_is_verbatim_in_a_math_style() -> None:
     assert block.kind is BlockKind.CODE and block.spans[0].style == "math"
     assert block.text == "E = mc^2 * k"
     assert "$a*b*c$" in to_markdown(build_document("x $a*b*c$", is_html=False))
+    # Prose between two dollar signs is no math: its bold stays bold.
+    assert bold_parts("字符 **%** 和 **$** 分别用 **%%** 和 **$$** 表示。") == [
+        "%", "$", "%%", "$$"]
 
 
 # -- lists ---------------------------------------------------------------------------------

@@ -14,13 +14,15 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_inline_dollar
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.texmath import texmath_plugin
 from rich.cells import cell_len
 
-from reader.core.convert.cjk_emphasis import CjkFriendlyState
+from reader.core.convert.cjk_emphasis import CjkFriendlyState, is_cjk
 from reader.core.convert.extract import attributes as tag_attributes
 from reader.core.convert.html import html_to_markdown, mark_html_footnotes
 from reader.core.model import Block, BlockKind, Document, Image, Link, Span
@@ -54,6 +56,22 @@ def _parse_inline(inline: ParserInline, src: str, md: MarkdownIt, env: Any,
     return state.tokens
 
 
+def _plausible_math(rule: Callable[[StateInline, bool], bool]
+                    ) -> Callable[[StateInline, bool], bool]:
+    """The inline `$…$` rule, refusing a span with Chinese, Japanese or Korean in it: that
+    is prose between two dollar signs (`**$** 分别用 **$$** 表示`), not math."""
+    def plausible(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if not rule(state, True):
+            return False
+        found, state.pos = state.src[start : state.pos], start
+        if any(is_cjk(char) for char in found):
+            return False
+        return rule(state, silent)
+
+    return plausible
+
+
 def _parser(html: bool) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": html})
     parser.inline.parse = types.MethodType(_parse_inline, parser.inline)  # type: ignore[method-assign]
@@ -64,6 +82,8 @@ def _parser(html: bool) -> MarkdownIt:
         # `$5 and $10` is money: a dollar followed by a space or a digit is no math.
         parser.use(dollarmath_plugin, allow_space=False, allow_digits=False,
                    double_inline=True, allow_labels=False)
+        parser.inline.ruler.at("math_inline", _plausible_math(
+            math_inline_dollar(False, False, True)))  # no space, no digits, `$$` too
         parser.use(texmath_plugin, delimiters="brackets")
     # markdown-it drops links it deems unsafe, leaving them as plain text; the reader lists
     # every link instead, and its own check (`reader.core.urls.refusal`) says which open.

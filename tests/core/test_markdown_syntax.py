@@ -175,6 +175,10 @@ def test_math_is_verbatim_in_a_math_style() -> None:
     spans = styled(r"乘积 $a*b*c$ 与 \(x_1*y*\) 都保留星号，但 $5 和 $10 是钱")
     assert ("a*b*c", "math") in spans and ("x_1*y*", "math") in spans
     assert "$5 和 $10 是钱" in "".join(text for text, _ in spans)
+    # Escaped brackets and shell paths are no math.
+    for text in (r"见 Trait_\(computer_programming\) 词条", r"First in 1.30 \(noticing 1.15?\)",
+                 "path $(libdir)/ruby/$\\{ruby_version} here", r"\[ruby-talk:83169\] 再告知"):
+        assert all(style != "math" for _, style in styled(text)), text
     document = build_document("$$\nE = mc^2 * k\n$$\n", is_html=False)
     (block,) = document.blocks
     assert block.kind is BlockKind.CODE and block.spans[0].style == "math"

@@ -19,7 +19,6 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.dollarmath.index import math_inline_dollar
 from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.texmath import texmath_plugin
 from rich.cells import cell_len
 
 from reader.core.convert.cjk_emphasis import CjkFriendlyState, is_cjk
@@ -62,14 +61,43 @@ def _plausible_math(rule: Callable[[StateInline, bool], bool]
     is prose between two dollar signs (`**$** 分别用 **$$** 表示`), not math."""
     def plausible(state: StateInline, silent: bool) -> bool:
         start = state.pos
+        if start and (state.src[start - 1].isalnum() or state.src[start - 1] == "\\"):
+            return False  # `US$5`, `\$`
         if not rule(state, True):
             return False
-        found, state.pos = state.src[start : state.pos], start
-        if any(is_cjk(char) for char in found):
-            return False
+        found, end, state.pos = state.src[start : state.pos], state.pos, start
+        after = state.src[end] if end < len(state.src) else " "
+        if any(is_cjk(char) for char in found) or after.isalnum() or after in "\\{":
+            return False  # `$(libdir)/ruby/$\{version}` is a shell path
         return rule(state, silent)
 
     return plausible
+
+
+_PAREN_MATH = re.compile(r"\\\((.{1,2000}?)\\\)", re.DOTALL)
+_LOOKS_LIKE_MATH = re.compile(r"\\[a-zA-Z]+|[\^_][\w{]|=|\\[{}]")
+
+
+def _paren_math(state: StateInline, silent: bool) -> bool:
+    r"""`\(x^2\)`: inline math as MathJax writes it. CommonMark reads `\(` as an escaped
+    bracket, and authors write `Trait_\(programming\)` or `\(see above\)`, so only a
+    span that looks like math (a command, a power, an equation) is taken."""
+    start = state.pos
+    if not state.src.startswith("\\(", start):
+        return False
+    if start and (state.src[start - 1].isalnum() or state.src[start - 1] in "_\\"):
+        return False
+    match = _PAREN_MATH.match(state.src, start)
+    if not match or "\n\n" in match.group(1) or not _LOOKS_LIKE_MATH.search(match.group(1)):
+        return False
+    if any(is_cjk(char) for char in match.group(1)):
+        return False
+    if not silent:
+        token = state.push("math_inline", "math", 0)
+        token.content = match.group(1)
+        token.markup = "\\("
+    state.pos = match.end()
+    return True
 
 
 def _parser(html: bool) -> MarkdownIt:
@@ -84,7 +112,7 @@ def _parser(html: bool) -> MarkdownIt:
                    double_inline=True, allow_labels=False)
         parser.inline.ruler.at("math_inline", _plausible_math(
             math_inline_dollar(False, False, True)))  # no space, no digits, `$$` too
-        parser.use(texmath_plugin, delimiters="brackets")
+        parser.inline.ruler.before("escape", "math_paren", _paren_math)
     # markdown-it drops links it deems unsafe, leaving them as plain text; the reader lists
     # every link instead, and its own check (`reader.core.urls.refusal`) says which open.
     parser.validateLink = lambda url: True  # type: ignore[method-assign]

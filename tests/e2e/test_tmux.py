@@ -210,10 +210,10 @@ def test_v_opens_the_article_in_the_users_editor(archive: Path, tmp_path: Path,
     env = dict(reader_env(reader_home), VISUAL=str(editor))
     term = Tmux([reader_command() or "reader", str(archive)], 100, 30, env)
     try:
-        term.wait_for("35 unread")
+        term.wait_for("36 unread")
         term.send("v")
         term.wait_for("EDITING", timeout=10)
-        term.wait_for("35 articles", timeout=10)  # back in the reader
+        term.wait_for("36 articles", timeout=10)  # back in the reader
         assert Path(record.read_text()) == archive / "source/_posts/财经/界面新闻/财经/" \
             "动图看懂一张电费单里的峰谷账.md"
     finally:

@@ -169,6 +169,13 @@ def test_html_footnotes_come_out_the_same_way(is_html: bool) -> None:
     assert [link.url for link in document.links] == ["https://example.org/"]
 
 
+def test_a_footnote_marker_never_starts_a_line() -> None:
+    source = "中文" * 14 + "空格[^1]。后面还有字。\n\n[^1]: 注释。"
+    for width in range(20, 40):
+        lines = shown(source, width).split("\n")
+        assert not any(line.startswith(("¹", "¹。")) for line in lines), width
+
+
 # -- math ----------------------------------------------------------------------------------
 
 def test_math_is_verbatim_in_a_math_style() -> None:

@@ -18,6 +18,8 @@ NO_START = frozenset(
     "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
     ",.;:?!)]}%"
     "，．；：？！）］｝％｡､｣〜～‐–—"
+    # A footnote's marker stays with the word it follows.
+    "⁰¹²³⁴⁵⁶⁷⁸⁹"
 )
 #: Marks that may not end a line (they go with the character after them).
 NO_END = frozenset("（「『【《〈〔〖〘〚“‘([{＄￥$（［｛｢£¥")

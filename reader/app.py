@@ -54,6 +54,7 @@ class ReaderApp(App[None]):
         super().__init__()
         self.root = Path(root)
         self.settings = settings or Settings.load()
+        self.settings.apply()
         self.state = state or ReadingState.open(self.root)
         self.first = first
         self.config_problems = list(self.settings.problems)

@@ -16,8 +16,10 @@ import shlex
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from datetime import tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
@@ -160,6 +162,22 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)
     problems: tuple[str, ...] = ()
     path: Path | None = None
+
+    def zone(self) -> tzinfo | None:
+        """The `timezone` setting as a zone, or None (the machine's) when unset or unknown."""
+        if not self.timezone:
+            return None
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+
+    def apply(self) -> None:
+        """Make the settings that steer the core take effect: the zone dates without an
+        offset of their own are shown in (`reader.core.files.dates.set_display_zone`)."""
+        from reader.core.files.dates import set_display_zone
+
+        set_display_zone(self.zone())
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:

@@ -77,22 +77,30 @@ def run_list(options: argparse.Namespace) -> int:
 def run_targets(options: argparse.Namespace) -> int:
     from reader.core.convert.render import render_article
     from reader.core.convert.targets import image_targets, link_targets
+    from reader.core.files.local import Permalinks
 
     archive = indexed_archive(check_archive(options.archive))
     article = find_article(archive, options.id)
     document = render_article(archive.root, article)
-    targets = (image_targets(document, article) if options.command == "images"
-               else link_targets(document))
+    targets = (image_targets(document, article, archive.root) if options.command == "images"
+               else link_targets(document, article, archive.root, archive.articles,
+                                 Permalinks.of(archive.articles.values())))
     for target in targets:
         if options.json:
             print(json.dumps({
                 "number": target.number, "url": target.url, "label": target.label,
                 "fallback": target.fallback or None, "cover": target.cover,
                 "openable": target.openable, "refused": target.refused,
+                "file": display_path(target.path) if target.path else None,
+                "article": display_path(target.article) if target.article else None,
             }, ensure_ascii=False))
         else:
             label = target.label or ("(cover)" if target.cover else "")
             note = f"  [not openable: {target.refused}]" if target.refused else ""
+            if target.article:
+                note = f"  [article: {display_path(target.article)}]"
+            elif target.path:
+                note = f"  [file: {display_path(target.path)}]"
             print(f"{target.number:>3}  {target.url}{note}" + (f"  {label}" if label else ""))
     return 0
 

@@ -41,6 +41,9 @@ def article_json(article: Article) -> dict:
         "categories": [list(path) for path in article.categories],
         "tags": list(article.tags),
         "author": article.author,
+        "summary": article.summary,
+        "draft": article.draft,
+        "page": article.page,
     }
 
 

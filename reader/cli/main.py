@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     if options.command is None:
         parser.print_help()
         return 2
+    from reader.settings import Settings
+
+    Settings.load().apply()
     try:
         if options.command not in ("config", "open"):
             _settings_problems()

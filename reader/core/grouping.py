@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
-from reader.core.files.dates import as_local
+from reader.core.files.dates import shown_moment
 from reader.core.model import Article
 
 
@@ -41,6 +41,8 @@ class Group:
 
 
 UNDATED = "no date"
+#: The group of pages that are not posts (about, links, a README), after the months.
+PAGES = "pages"
 UNCATEGORISED = "(no category)"
 UNTAGGED = "(no tag)"
 
@@ -51,25 +53,29 @@ DAYS_FROM = 30
 
 
 def _month_and_day(article: Article) -> tuple[str, str] | None:
-    """The article's month (`2022-05`) and day (`2022-05-03`) where the sidebar files it."""
-    if article.date is None:
+    """The article's month (`2022-05`) and day (`2022-05-03`) where the sidebar files it:
+    the day it is shown on (`shown_moment`). A page is filed under no day."""
+    if article.date is None or article.page:
         return None
-    moment = as_local(article.date)
+    moment = shown_moment(article.date)
     return moment.strftime("%Y-%m"), moment.strftime("%Y-%m-%d")
 
 
 def by_date(articles: list[Article]) -> list[Group]:
     """Months, newest first, each holding its articles newest first (or, in a month of
-    more than `DAYS_FROM`, its days, each holding its articles)."""
+    more than `DAYS_FROM`, its days, each holding its articles); undated articles, then
+    pages that are not posts, last."""
     months: dict[str, Group] = {}
     days: dict[str, Group] = {}
     for article in articles:  # already newest first
         when = _month_and_day(article)
-        if when is None:
+        if article.page:
+            key, label = PAGES, "Pages"
+        elif when is None:
             key, label = UNDATED, "No date"
         else:
             key = when[0]
-            label = as_local(article.date).strftime("%Y-%m  %B")  # type: ignore[arg-type]
+            label = shown_moment(article.date).strftime("%Y-%m  %B")  # type: ignore[arg-type]
         group = months.get(key)
         if group is None:
             group = months[key] = Group(f"date:{key}", label)
@@ -79,12 +85,12 @@ def by_date(articles: list[Article]) -> list[Group]:
             if day is None:
                 day = days[when[1]] = Group(
                     f"date:{when[1]}",
-                    as_local(article.date).strftime("%d %a"))  # type: ignore[arg-type]
+                    shown_moment(article.date).strftime("%d %a"))  # type: ignore[arg-type]
                 group.children.append(day)
             day.articles.append(article.id)
-    dated = sorted((g for k, g in months.items() if k != UNDATED), key=lambda g: g.key,
-                   reverse=True)
-    result = dated + ([months[UNDATED]] if UNDATED in months else [])
+    dated = sorted((g for k, g in months.items() if k not in (UNDATED, PAGES)),
+                   key=lambda g: g.key, reverse=True)
+    result = dated + [months[key] for key in (UNDATED, PAGES) if key in months]
     for group in result:
         group.count = len(group.articles)
         if group.count > DAYS_FROM:
@@ -102,7 +108,9 @@ def group_keys(article: Article, grouping: Grouping) -> list[str]:
     not its month is split into days.)"""
     if grouping is Grouping.DATE:
         when = _month_and_day(article)
-        return [f"date:{UNDATED}"] if when is None else [f"date:{when[0]}", f"date:{when[1]}"]
+        if when is None:
+            return [f"date:{PAGES if article.page else UNDATED}"]
+        return [f"date:{when[0]}", f"date:{when[1]}"]
     if grouping is Grouping.CATEGORY:
         if not article.categories:
             return [f"category:{UNCATEGORISED}"]
@@ -129,7 +137,8 @@ def by_date_first_page(newest: list[Article],
         if group is not None and len(group.articles) == count:
             groups.append(group)
             continue
-        label = "No date" if month is None else _month_label(month)
+        label = ("No date" if month is None else "Pages" if month == PAGES
+                 else _month_label(month))
         groups.append(Group(key, label, count=count))
     return groups
 

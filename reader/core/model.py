@@ -33,6 +33,11 @@ class Article:
     size: int = 0
     mtime: float = 0.0
     encoding: str = "utf-8"
+    #: The author's own summary (front-matter `description`, `summary`, `subtitle`…).
+    summary: str = ""
+    draft: bool = False
+    #: A page that is not a post (an about page, a README, `layout: page`): listed apart.
+    page: bool = False
 
     @property
     def category_paths(self) -> list[str]:
@@ -53,7 +58,8 @@ class Span:
     """A run of text with one style.
 
     `style` is a space-separated set of words the UI maps to colours: `bold`, `italic`,
-    `code`, `strike`, `link`, `image`. `target` is the index of the link or image.
+    `code`, `math`, `strike`, `link`, `image`, `note-ref` (a footnote's marker). `target`
+    is the index of the link or image.
     """
 
     text: str
@@ -87,6 +93,10 @@ class Block:
     quote: int = 0
     #: A table's cells, row by row, as (start, end) ranges of `text`.
     cells: tuple[tuple[tuple[int, int], ...], ...] = ()
+    #: A table's alignment, column by column: "right" (numbers) or "".
+    align: tuple[str, ...] = ()
+    #: A code block's language, from its fence (`python`), for highlighting; or "".
+    language: str = ""
 
     @property
     def text(self) -> str:

@@ -21,6 +21,8 @@ _WHITESPACE_RUN = re.compile(r"\s+")
 #: Characters the converter uses as emphasis marks inside its own output.
 STRONG_MARK = "\ue000"
 EMPHASIS_MARK = "\ue001"
+#: Around a footnote's number, where an HTML footnote reference was (`<sup><a href="#fn1">`).
+NOTE_MARK = "\ue002"
 
 
 def clean_text(text: str) -> str:

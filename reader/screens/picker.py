@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from reader.core.convert.targets import Target
 from reader.screens.lists import LIST_BINDINGS, ListScreen
-from reader.system.opener import Outcome, failed_after_start, open_address
+from reader.system.opener import Outcome, failed_after_start, open_address, open_file
 
 
 def outcome_text(outcome: Outcome) -> Text:
@@ -29,10 +29,12 @@ def outcome_text(outcome: Outcome) -> Text:
     return text
 
 
-def open_or_copy(app, url: str, configured: tuple[str, ...]) -> Outcome:
-    """Open `url` as `reader.system.opener` decides; copy it (OSC 52) when that is the way,
-    or when the opener fails, now or within seconds (`xdg-open` with nothing to open with)."""
-    outcome = open_address(url, os.environ, list(configured))
+def open_or_copy(app, url: str, configured: tuple[str, ...], path: str = "") -> Outcome:
+    """Open `url` (or the archive's file at `path`) as `reader.system.opener` decides; copy
+    it (OSC 52) when that is the way, or when the opener fails, now or within seconds
+    (`xdg-open` with nothing to open with)."""
+    outcome = (open_file(path, os.environ, list(configured)) if path
+               else open_address(url, os.environ, list(configured)))
     if outcome.copy:
         app.copy_to_clipboard(outcome.copy)
     process = outcome.process
@@ -40,7 +42,7 @@ def open_or_copy(app, url: str, configured: tuple[str, ...]) -> Outcome:
         def watch() -> None:
             status = failed_after_start(process)
             if status is not None:
-                app.call_from_thread(_opener_failed, app, url, status)
+                app.call_from_thread(_opener_failed, app, path or url, status)
 
         threading.Thread(target=watch, name="reader-opener", daemon=True).start()
     return outcome
@@ -52,8 +54,10 @@ def _opener_failed(app, url: str, status: int) -> None:
                markup=False, severity="warning", timeout=8)
 
 
-class PickerScreen(ListScreen[None]):
-    """A numbered list of targets; enter opens, y copies, p previews an image."""
+class PickerScreen(ListScreen[str | None]):
+    """A numbered list of targets; enter opens, y copies, p previews an image. A link to
+    another article of the archive closes the picker with that article's id, for the
+    reading screen to open."""
 
     BINDINGS = [
         Binding("escape,q", "dismiss", "Close", id="picker.close"),
@@ -102,6 +106,10 @@ class PickerScreen(ListScreen[None]):
         row = Text.assemble(number, label, address)
         if target.refused:
             row.append(f"\n     not openable: {target.refused}", style="red italic")
+        elif target.article:
+            row.append(f"\n     an article of this archive: {target.article}", style="italic")
+        elif target.path:
+            row.append("\n     a file of this archive", style="italic")
         elif target.fallback:
             row.append(f"\n     also at {target.fallback}", style="dim")
         return row
@@ -123,7 +131,10 @@ class PickerScreen(ListScreen[None]):
         if not target.openable:
             self._status(Text(f"Not opened: {target.refused}", style="bold red"))
             return
-        outcome = open_or_copy(self.app, target.url, self.opener)
+        if target.article:
+            self.dismiss(target.article)
+            return
+        outcome = open_or_copy(self.app, target.url, self.opener, target.path)
         self._status(outcome_text(outcome))
         self.app.notify(outcome.message, markup=False,
                         severity="information" if outcome.ok else "error")
@@ -135,9 +146,9 @@ class PickerScreen(ListScreen[None]):
         if not target.openable:
             self._status(Text(f"Not copied: {target.refused}", style="bold red"))
             return
-        self.app.copy_to_clipboard(target.url)
-        self._status(outcome_text(Outcome(f"Copied to clipboard: {target.url}", True,
-                                          target.url)))
+        copied = target.path or target.url
+        self.app.copy_to_clipboard(copied)
+        self._status(outcome_text(Outcome(f"Copied to clipboard: {copied}", True, copied)))
 
     def action_preview(self) -> None:
         target = self._current()

@@ -21,7 +21,8 @@ from reader.system.terminal import graphics_available, half_block_picture
 
 
 class PreviewScreen(ModalScreen[None]):
-    """The picture of one image target, fetched in a worker (http and https only)."""
+    """The picture of one image target: the archive's own file, or fetched in a worker
+    (http and https only)."""
 
     class Fetched(Message):
         """The worker has the picture at `path`, or `failure` says why not."""
@@ -49,6 +50,9 @@ class PreviewScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False,
           description="fetch an image")
     def _fetch(self) -> None:
+        if self.target.path:  # a picture of the archive itself: nothing to fetch
+            self.post_message(self.Fetched(Path(self.target.path)))
+            return
         try:
             path = fetch_image(self.target.url, cache_dir() / "images")
         except FetchError as error:

@@ -21,6 +21,7 @@ from textual.widgets import ProgressBar
 
 from reader.core import live
 from reader.core.convert.targets import Target
+from reader.core.files.local import Permalinks
 from reader.core.grouping import Grouping
 from reader.core.model import Article, Problem
 from reader.screens.contents import ContentsScreen
@@ -92,6 +93,8 @@ class ReadingScreen(Marking, Screen[None]):
         self.state = state
         self._first = first
         self.snapshot = first.snapshot if first is not None else live.EMPTY
+        self._permalinks_of: live.Snapshot | None = None
+        self._permalinks_table = Permalinks()
         self.in_progress = True  # until the index is up to date with the disk
         self.shown: str | None = None  # the article in the main pane
         self.top_block = 0  # the block at the top of the main pane
@@ -350,7 +353,8 @@ class ReadingScreen(Marking, Screen[None]):
 
     @on(ArticleView.LinkClicked)
     def _link_clicked(self, event: ArticleView.LinkClicked) -> None:
-        links = self.query_one(ReadingPane).links() or []
+        links = self.query_one(ReadingPane).links(self.root, self.articles,
+                                                  self._permalinks()) or []
         target = next((t for t in links if t.number == event.number), None)
         if target is not None:
             self._open_target(target)
@@ -418,20 +422,33 @@ class ReadingScreen(Marking, Screen[None]):
     # -- images and links ----------------------------------------------------------------
     def action_images(self) -> None:
         pane = self.query_one(ReadingPane)
-        targets = pane.images()
+        targets = pane.images(self.root)
         if targets is not None and pane.article is not None:
             self.app.push_screen(PickerScreen(f"Images of “{pane.article.title}”", targets,
                                               images=True, opener=self.settings.opener))
 
     def action_links(self) -> None:
         pane = self.query_one(ReadingPane)
-        targets = pane.links()
+        targets = pane.links(self.root, self.articles, self._permalinks())
         if targets is not None and pane.article is not None:
             self.app.push_screen(PickerScreen(f"Links of “{pane.article.title}”", targets,
-                                              images=False, opener=self.settings.opener))
+                                              images=False, opener=self.settings.opener),
+                                 callback=self._follow_link)
+
+    def _permalinks(self) -> Permalinks:
+        """Where the archive's articles live on their site, worked out once a snapshot."""
+        if self._permalinks_of is not self.snapshot:
+            self._permalinks_table = Permalinks.of(self.ordered)
+            self._permalinks_of = self.snapshot
+        return self._permalinks_table
+
+    def _follow_link(self, article_id: str | None) -> None:
+        """A link to another article of the archive opens it here, not in a browser."""
+        if article_id is not None and article_id in self.articles:
+            self.open_article(article_id)
 
     def action_open_image(self, number: int) -> None:
-        targets = self.query_one(ReadingPane).images()
+        targets = self.query_one(ReadingPane).images(self.root)
         if targets is None:
             return
         target = next((t for t in targets if t.number == number), None)
@@ -444,7 +461,10 @@ class ReadingScreen(Marking, Screen[None]):
         if not target.openable:
             self.notify(f"Not opened: {target.refused}", markup=False, severity="error")
             return
-        outcome = open_or_copy(self.app, target.url, self.settings.opener)
+        if target.article:
+            self._follow_link(target.article)
+            return
+        outcome = open_or_copy(self.app, target.url, self.settings.opener, target.path)
         if outcome.ok:
             self.say(outcome.message)
         else:

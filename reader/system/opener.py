@@ -77,6 +77,37 @@ class Outcome:
     process: subprocess.Popen | None = None
 
 
+def open_file(path: str, env: Mapping[str, str] | None = None,
+              configured: list[str] | None = None, platform: str = sys.platform,
+              popen=None) -> Outcome:
+    """Open a file of the archive (a picture beside a post) the way `choose_way` says, as
+    an address is: one absolute path as one argument, never through a shell."""
+    env = os.environ if env is None else env
+    if not os.path.isabs(path) or not os.path.isfile(path):
+        return Outcome(f"Not opened: no such file: {clean_line(path, 200)}", ok=False)
+    shown = clean_line(path, 200)
+    way = choose_way(env, configured, platform)
+    if way is Way.CLIPBOARD:
+        reason = "over SSH" if over_ssh(env) else "no display"
+        return Outcome(f"Not opened ({reason}); its path is copied: {shown}", ok=True,
+                       copy=path)
+    command = user_command(env, configured) if way is Way.COMMAND else desktop_command(platform)
+    assert command
+    if way is Way.DESKTOP and popen is None and shutil.which(command[0]) is None:
+        return Outcome(f"Not opened (no {command[0]} here); its path is copied: {shown}",
+                       ok=True, copy=path)
+    popen = popen or subprocess.Popen
+    try:
+        process = popen([*command, path], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    except OSError as error:
+        return Outcome(f"Could not start {clean_line(command[0], 60)} "
+                       f"({clean_line(error.strerror or str(error), 120)}); its path is "
+                       f"copied: {shown}", ok=False, copy=path)
+    return Outcome(f"Opened in {clean_line(os.path.basename(command[0]), 60)}: {shown}",
+                   ok=True, process=process if hasattr(process, "wait") else None)
+
+
 def open_address(url: str, env: Mapping[str, str] | None = None,
                  configured: list[str] | None = None, platform: str = sys.platform,
                  popen=None) -> Outcome:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.syntax import Syntax
 from textual import work
 from textual.binding import Binding
 from textual.geometry import Size
@@ -21,6 +22,7 @@ from textual.strip import Strip
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.convert.render import render_article
+from reader.core.layout.highlight import code_tokens
 from reader.core.layout.lines import Line, layout, line_shows, mark_spans
 from reader.core.model import Article, BlockKind, Document
 
@@ -47,12 +49,15 @@ class ArticleView(ScrollView, can_focus=True):
         "article--title",
         "article--heading",
         "article--meta",
+        "article--summary",
         "article--category",
         "article--tag",
         "article--note",
         "article--link",
         "article--image",
         "article--code",
+        "article--math",
+        "article--note-ref",
         "article--quote",
         "article--rule",
         "article--dim",
@@ -104,7 +109,7 @@ class ArticleView(ScrollView, can_focus=True):
     class LaidOut(Message):
         """A long article laid out in a worker (the view's own message)."""
 
-        def __init__(self, document: Document, width: int, lines: list[Line],
+        def __init__(self, document: Document, width: tuple[int, int], lines: list[Line],
                      anchor: int) -> None:
             self.document = document
             self.width = width
@@ -128,8 +133,9 @@ class ArticleView(ScrollView, can_focus=True):
         self.article_id: str | None = None
         self.lines: list[Line] = []
         self.measure = measure
-        self._laid_width = 0
+        self._laid_width: tuple[int, int] = (0, 0)
         self._pending_block: int | None = None
+        self._code_runs: dict[int, list[tuple[int, int, Style]]] = {}
         self._span_styles: dict[tuple[str, str], Style] = {}
         self.placeholder = ""
         self.matches: list[tuple[int, int, int]] = []  # (block, start, end) from find
@@ -176,7 +182,8 @@ class ArticleView(ScrollView, can_focus=True):
         self.set_matches([])
         self._pending_block = block
         self.lines = []
-        self._laid_width = 0
+        self._laid_width = (0, 0)
+        self._code_runs = {}
         self._relayout()
 
     def show_message(self, text: str) -> None:
@@ -193,32 +200,40 @@ class ArticleView(ScrollView, can_focus=True):
         """The width text is laid out at: the pane less a margin, at most the measure."""
         return max(min(self.measure, self.scrollable_content_region.width - 2), 10)
 
+    @property
+    def code_width(self) -> int:
+        """The width code may take: from the text's left edge to the pane's, less one."""
+        width = self.scrollable_content_region.width
+        return max(width - max((width - self.text_width) // 2, 1) - 1, self.text_width)
+
     def _relayout(self) -> None:
         document = self.document
         if document is None or not self.size.width:
             return
         width = self.text_width
-        if width == self._laid_width and self.lines:
+        if (width, self.code_width) == self._laid_width and self.lines:
             return
         anchor = self._pending_block if self._pending_block is not None else self.top_block
         size = sum(len(block.text) for block in document.blocks)
+        widths = (width, self.code_width)
         if size > BACKGROUND_LAYOUT_CHARS:
-            self._layout_in_background(document, width, anchor)
+            self._layout_in_background(document, widths, anchor)
         else:
-            self._apply_layout(document, width, layout(document, width), anchor)
+            self._apply_layout(document, widths, layout(document, *widths), anchor)
 
     @work(thread=True, exclusive=True, group="layout", exit_on_error=False,
           description="lay out a long article")
-    def _layout_in_background(self, document: Document, width: int, anchor: int) -> None:
-        lines = layout(document, width)
+    def _layout_in_background(self, document: Document, widths: tuple[int, int],
+                              anchor: int) -> None:
+        lines = layout(document, *widths)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.LaidOut(document, width, lines, anchor))
+            self.post_message(self.LaidOut(document, widths, lines, anchor))
 
     def on_article_view_laid_out(self, event: LaidOut) -> None:
         event.stop()
         self._apply_layout(event.document, event.width, event.lines, event.anchor)
 
-    def _apply_layout(self, document: Document, width: int, lines: list[Line],
+    def _apply_layout(self, document: Document, width: tuple[int, int], lines: list[Line],
                       anchor: int) -> None:
         if document is not self.document:
             return
@@ -301,6 +316,8 @@ class ArticleView(ScrollView, can_focus=True):
                 if number is not None:
                     style += current if number == self.current_match else other
                 segments.append(Segment(span.text, style))
+        elif kind == BlockKind.CODE.value and self._runs_of(line.block):
+            segments.extend(self._highlighted(line, self._runs_of(line.block)))
         else:
             segments.extend(Segment(span.text, self._span_style(span, kind))
                             for span in line.spans)
@@ -317,6 +334,32 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_open_link(self, number: int) -> None:
         self.post_message(self.LinkClicked(number))
+
+    def _runs_of(self, block: int) -> list[tuple[int, int, Style]]:
+        """A code block's coloured runs, worked out when it is first drawn."""
+        runs = self._code_runs.get(block)
+        if runs is None and self.document is not None:
+            code = self.document.blocks[block]
+            theme = Syntax.get_theme("ansi_dark" if self.app.current_theme.dark
+                                     else "ansi_light")
+            runs = [(start, end, theme.get_style_for_token(token))
+                    for start, end, token in code_tokens(code.text, code.language)]
+            self._code_runs[block] = runs
+        return runs or []
+
+    def _highlighted(self, line: Line, runs: list[tuple[int, int, Style]]) -> list[Segment]:
+        base = self._style("code", BlockKind.CODE.value)
+        segments: list[Segment] = []
+        position = line.start
+        for span in line.spans:
+            end = position + len(span.text)
+            for start, stop, style in runs:
+                if stop <= position or start >= end:
+                    continue
+                piece = span.text[max(start, position) - position : min(stop, end) - position]
+                segments.append(Segment(piece, base + style))
+            position = end
+        return segments
 
     def _block_kind(self, block: int) -> str:
         if self.document is None or block < 0:
@@ -345,6 +388,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         self._span_styles.clear()
+        self._code_runs.clear()  # the theme may have turned from dark to light
         super().notify_style_update()
 
     # -- find --------------------------------------------------------------------------
@@ -407,6 +451,7 @@ class ArticleView(ScrollView, can_focus=True):
 
 _COMPONENT_OF_WORD = {
     "date": "article--meta",
+    "summary": "article--summary",
     "author": "article--meta",
     "dim": "article--dim",
     "category": "article--category",
@@ -415,6 +460,8 @@ _COMPONENT_OF_WORD = {
     "link": "article--link",
     "image": "article--image",
     "code": "article--code",
+    "math": "article--math",
+    "note-ref": "article--note-ref",
     "rule": "article--rule",
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from textual import on
@@ -18,6 +19,7 @@ from textual.containers import Vertical
 from textual.message import Message
 
 from reader.core.convert.targets import image_targets, link_targets
+from reader.core.files.local import Permalinks
 from reader.core.layout.markdown_out import to_markdown
 from reader.core.model import Article, Block, BlockKind, Document, Span
 from reader.core.search.find import find_in_document
@@ -152,15 +154,19 @@ class ReadingPane(Vertical):
             return None
         return article, document
 
-    def images(self):
-        """The images of the article shown, as the picker lists them (or None)."""
+    def images(self, root: Path | None = None):
+        """The images of the article shown, as the picker lists them (or None); with the
+        archive's `root`, those that live in the archive name their files."""
         current = self.current()
-        return None if current is None else image_targets(current[1], current[0])
+        return None if current is None else image_targets(current[1], current[0], root)
 
-    def links(self):
-        """The links of the article shown, as the picker lists them (or None)."""
+    def links(self, root: Path | None = None, articles: Mapping[str, Article] | None = None,
+              permalinks: Permalinks | None = None):
+        """The links of the article shown, as the picker lists them (or None); with the
+        archive, links to its own articles and files name them."""
         current = self.current()
-        return None if current is None else link_targets(current[1])
+        return None if current is None else link_targets(current[1], current[0], root,
+                                                         articles, permalinks)
 
     # -- the article outside the reader ------------------------------------------------------
     def file_path(self) -> Path | None:

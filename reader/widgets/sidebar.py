@@ -18,7 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from reader.core.files.dates import as_local
+from reader.core.files.dates import shown_moment
 from reader.core.grouping import Group, Grouping, group_articles
 from reader.core.layout.linebreak import cell_width, truncate
 from reader.core.live import Snapshot
@@ -361,7 +361,7 @@ class Sidebar(ScrollView, can_focus=True):
     def _short_date(self, article: Article) -> str:
         if article.date is None:
             return "     "
-        moment = as_local(article.date)
+        moment = shown_moment(article.date)
         if self.grouping is Grouping.DATE:
             return moment.strftime("%d %a")
         return moment.strftime("%Y-%m-%d")

@@ -293,3 +293,41 @@ def test_each_match_in_a_table_is_found_on_the_line_that_shows_it() -> None:
             marked = "".join(span.text for span, mark in
                              mark_spans(holding[0], [(start, end, number)]) if mark == number)
             assert marked.casefold() == document.blocks[block].text[start:end].casefold()
+
+
+_OPTIONS = build_document(
+    "| Option | Type | Default | Description |\n|---|---|---|---|\n"
+    "| verbose | Boolean | false | Print every step of the build, including the ones that "
+    "were skipped because nothing changed |\n"
+    "| jobs | Integer | 4 | How many compile jobs run at the same time on this machine |\n",
+    is_html=False)
+
+
+def test_narrow_columns_of_short_words_are_never_cut() -> None:
+    for width in range(24, 70):
+        lines = layout(_OPTIONS, width)
+        assert all(cell_width(line.lead + line.text) <= width for line in lines)
+        words = {word.strip(":") for line in lines
+                 for word in line.text.replace("│", " ").split()}
+        assert {"Default", "Boolean", "Integer", "Option", "verbose", "compile"} <= words, width
+        if width >= 44:
+            # The widest column (the description) shrank; the others kept their width.
+            assert lines[0].text.startswith("Option  │ Type    │ Default │ Description")
+
+
+def test_when_even_the_words_do_not_fit_the_rows_become_records() -> None:
+    lines = layout(_OPTIONS, 30)
+    text = "\n".join(line.text for line in lines)
+    assert "Default: false" in text and "Type: Boolean" in text
+
+
+def test_numbers_align_right() -> None:
+    document = build_document(
+        "| 城市 | 人口 | 增长 |\n|---|---|---|\n| 北京 | 21,893,095 | 1.2% |\n"
+        "| 上海 | 24,870,895 | 12.5% |\n| 某县 | 350 | — |\n", is_html=False)
+    rows = layout(document, 80)
+    assert rows[2].text == "北京 │ 21,893,095 │  1.2%"
+    assert rows[4].text == "某县 │        350 │     —"
+    # The alignment row's own choice is kept too; text columns stay on the left.
+    right = build_document("| a | b |\n|---|--:|\n| x | yy |\n| xxx | z |\n", is_html=False)
+    assert [line.text for line in layout(right, 80)][2:] == ["x   │ yy", "xxx │  z"]

@@ -49,7 +49,7 @@ def test_opens_lists_and_reads(archive: Path, run_reader, size: tuple[int, int])
     term = run_reader(archive, *size)
     screen = term.wait_for("articles")
     status = next(line for line in screen if "articles" in line)
-    assert "35 articles" in status and "3 problems" in status
+    assert "36 articles" in status and "3 problems" in status
     assert any("2024-03" in line for line in screen)
     assert all(cell_width(line) <= size[0] for line in screen)
     # The newest article is open beside the list.
@@ -185,16 +185,16 @@ def test_search_finds_a_two_character_word_and_opens_it_at_the_match(
 
 
 def test_an_article_read_stays_read(archive: Path, run_reader) -> None:
-    """Read an article (its status says 35 unread, then 34), quit, open again: it is no
+    """Read an article (its status says 36 unread, then 35), quit, open again: it is no
     longer unread, and the sidebar's mark is gone from its row."""
     term = run_reader(archive, 100, 30)
-    term.wait_for("35 unread")
+    term.wait_for("36 unread")
     term.send("m")  # the newest article, open at start, read by hand
-    term.wait_for("34 unread")
+    term.wait_for("35 unread")
     term.send("q", pause=1.0)
     term.close()
     term = run_reader(archive, 100, 30)
-    screen = term.wait_for("34 unread")
+    screen = term.wait_for("35 unread")
     row = next(line for line in screen if "动图看懂" in line and "▕" in line.split("动图看懂")[1])
     assert "●" not in row.split("▕")[0]
 
@@ -210,10 +210,10 @@ def test_v_opens_the_article_in_the_users_editor(archive: Path, tmp_path: Path,
     env = dict(reader_env(reader_home), VISUAL=str(editor))
     term = Tmux([reader_command() or "reader", str(archive)], 100, 30, env)
     try:
-        term.wait_for("35 unread")
+        term.wait_for("36 unread")
         term.send("v")
         term.wait_for("EDITING", timeout=10)
-        term.wait_for("35 articles", timeout=10)  # back in the reader
+        term.wait_for("36 articles", timeout=10)  # back in the reader
         assert Path(record.read_text()) == archive / "source/_posts/财经/界面新闻/财经/" \
             "动图看懂一张电费单里的峰谷账.md"
     finally:

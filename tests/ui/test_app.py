@@ -298,7 +298,7 @@ async def test_a_warm_start_shows_the_first_screen_in_its_first_frame(archive: P
         assert view.article_id == remembered and view.lines  # no wait for a worker
         assert screen.query_one(Sidebar).rows
         loaded = await wait_loaded(pilot)
-        assert len(loaded.ordered) == 35 and view.article_id == remembered
+        assert len(loaded.ordered) == 36 and view.article_id == remembered
     # No index yet: nothing to read ahead, and the app builds it as before.
     assert make_app(archive.parent / "missing", warm_start=True).first is None
 
@@ -324,9 +324,39 @@ async def test_the_article_is_laid_out_alike_before_and_after_a_resize(archive: 
         view = screen.query_one(ArticleView)
         await wait_for(pilot, lambda: view.lines)
         fresh = [line.text for line in view.lines]
-        assert view._laid_width == view.text_width
+        assert view._laid_width == (view.text_width, view.code_width)
         await pilot.resize_terminal(60, 20)
         await pilot.pause(0.3)
         await pilot.resize_terminal(80, 24)
         await pilot.pause(0.3)
         assert [line.text for line in view.lines] == fresh
+
+
+async def test_code_keeps_its_lines_and_its_colours(tmp_path: Path) -> None:
+    long_line = "result = compute(" + ", ".join(f"argument_{n}" for n in range(12)) + ")"
+    root = tmp_path / "archive"
+    root.mkdir()
+    (root / "code.md").write_text(
+        f"---\ntitle: 代码\n---\n说明文字。\n\n```python\ndef f():\n    {long_line}\n```\n",
+        encoding="utf-8")
+    async with make_app(root).run_test(size=(140, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        view = screen.query_one(ArticleView)
+        code = [line for line in view.lines
+                if line.block >= 0 and view.document.blocks[line.block].kind.value == "code"]
+        # The code may pass the text's 80-cell measure, up to the pane's edge.
+        assert max(len(line.lead + line.text) for line in code) > view.text_width
+        assert "".join(line.text for line in code) == "def f():" + "    " + long_line
+        # Coloured by its language: the keyword and the name differ in colour.
+        y = view.lines.index(code[0]) - int(view.scroll_offset.y)
+        segments = list(view.render_line(y))
+        colours = {segment.style.color for segment in segments
+                   if segment.text.strip() and segment.style and segment.style.color}
+        assert len(colours) >= 2
+        # A narrow pane wraps the long line with a visible mark, losing nothing.
+        await pilot.resize_terminal(70, 30)
+        await pilot.pause(0.3)
+        code = [line for line in view.lines
+                if line.block >= 0 and view.document.blocks[line.block].kind.value == "code"]
+        assert len(code) > 2 and all(line.lead.endswith("↪ ") for line in code[2:])
+        assert "".join(line.text for line in code) == "def f():" + "    " + long_line

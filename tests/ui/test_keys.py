@@ -166,7 +166,7 @@ async def test_search_says_how_many_match(archive: Path, monkeypatch) -> None:
         await pilot.press("slash", "的")
         search = app.screen
         status = search.query_one("#search-status")
-        await wait_for(pilot, lambda: "4 of 24 results" in str(status.render()))
+        await wait_for(pilot, lambda: "4 of 25 results" in str(status.render()))
 
 
 async def test_an_open_article_deleted_says_so(archive: Path) -> None:

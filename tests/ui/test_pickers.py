@@ -144,3 +144,66 @@ async def test_preview_draws_an_image_from_a_local_server(tmp_path: Path) -> Non
             assert "404" in str(area.render())
     finally:
         server.shutdown()
+
+
+TYPESETTING = "blog/_posts/2019-03-11-chinese-typesetting-notes.md"
+
+
+async def test_a_picture_of_the_archive_previews_and_opens_as_a_file(
+        archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.screens.preview import PreviewScreen
+
+    started: list = []
+    monkeypatch.setattr("subprocess.Popen", lambda args, **kwargs: started.append(args))
+    monkeypatch.setenv("READER_OPENER", "my-viewer")
+    app = make_app(archive)
+    async with app.run_test(size=(110, 32)) as pilot:
+        screen = await wait_loaded(pilot)
+        screen.open_article(TYPESETTING)
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == TYPESETTING and view.lines)
+        await pilot.press("i")
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        (target,) = picker.targets
+        assert target.openable and target.path.endswith("blog/images/kinsoku.png")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, PreviewScreen))
+        area = app.screen.query_one("#preview-image")
+        await wait_for(pilot, lambda: "Fetching" not in str(area.render()))
+        assert "No preview" not in str(area.render())
+        await pilot.press("escape", "escape", "1")
+        await pilot.pause(0.2)
+        assert started == [["my-viewer", str(archive / "blog/images/kinsoku.png")]]
+
+
+async def test_a_link_to_another_post_of_the_archive_opens_it_in_the_reader(
+        archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list = []
+    monkeypatch.setattr("subprocess.Popen", lambda args, **kwargs: started.append(args))
+    app = make_app(archive)
+    async with app.run_test(size=(110, 32)) as pilot:
+        screen = await wait_loaded(pilot)
+        screen.open_article(TYPESETTING)
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == TYPESETTING and view.lines)
+        await pilot.press("u")
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        labels = [t.label for t in picker.targets]
+        # By its path, by Jekyll's post_url, by the site's permalink.
+        for label, expected in [
+            ("字符宽度那一篇", "blog/_posts/2019-03-02-unicode-width.markdown"),
+            ("全文检索笔记", "blog/_posts/2016-04-18-sqlite-full-text-search.md"),
+        ]:
+            if app.screen is not picker:
+                await pilot.press("u")
+                picker = app.screen
+            for _ in range(labels.index(label)):
+                await pilot.press("down")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda e=expected: view.article_id == e and view.lines)
+            assert not isinstance(app.screen, PickerScreen)
+            screen.open_article(TYPESETTING)
+            await wait_for(pilot, lambda: view.article_id == TYPESETTING and view.lines)
+        assert started == []

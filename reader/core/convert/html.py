@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 
 import html2text
 
-from reader.core.sanitize import EMPHASIS_MARK, STRONG_MARK, clean_text, keep_marks_clean
+from reader.core.sanitize import (
+    EMPHASIS_MARK,
+    NOTE_MARK,
+    STRONG_MARK,
+    clean_text,
+    keep_marks_clean,
+)
 
 MAX_HTML_CHARS = 2_000_000
 MAX_MARKDOWN_CHARS = 6_000_000
@@ -34,6 +40,33 @@ _TAG = re.compile(r"<[a-zA-Z/!?][^>]*>?")
 _BLOCK_TAG = re.compile(
     r"<(?:/?(?:p|div|li|h[1-6]|tr|blockquote|section|article)|br)\b[^>]*>", re.IGNORECASE
 )
+
+
+#: A link back from a footnote to its reference (`↩`): the reader has no such jump.
+_NOTE_BACK = re.compile(
+    r"""<a\b[^<>]{0,400}?href\s*=\s*["']#fn-?ref[^"']{0,100}["'][^<>]{0,400}>[^<]{0,40}</a\s*>""",
+    re.IGNORECASE,
+)
+_NOTE_LINK = r"""<a\b[^<>]{0,400}?href\s*=\s*["']#fn[^"']{0,100}["'][^<>]{0,400}>"""
+_NUMBER = r"\s*\[?(\d{1,4})\]?\s*"
+#: A footnote reference as the Markdown engines write it: kramdown and markdown-it put the
+#: link in a `<sup>`, Pandoc the `<sup>` in the link.
+_NOTE_REFERENCE = re.compile(
+    rf"<sup\b[^<>]{{0,400}}>\s*{_NOTE_LINK}{_NUMBER}</a\s*>\s*</sup\s*>"
+    rf"|{_NOTE_LINK}\s*<sup\b[^<>]{{0,400}}>{_NUMBER}</sup\s*>\s*</a\s*>",
+    re.IGNORECASE,
+)
+
+
+def mark_html_footnotes(markup: str) -> str:
+    """HTML footnote references as the reader's note marks (their number between two
+    `NOTE_MARK`s), and the notes' links back to them removed. The notes themselves, a list
+    at the end, stay a list."""
+    if "#fn" not in markup:
+        return markup
+    markup = _NOTE_BACK.sub("", markup)
+    return _NOTE_REFERENCE.sub(
+        lambda m: f"{NOTE_MARK}{m.group(1) or m.group(2)}{NOTE_MARK}", markup)
 
 
 @dataclass
@@ -298,18 +331,20 @@ def strip_tags(markup: str) -> str:
     return re.sub(r"\n\s*\n+", "\n\n", text).strip()
 
 
-def html_to_markdown(markup: str, time_limit: float = TIME_LIMIT) -> Converted:
+def html_to_markdown(markup: str, time_limit: float = TIME_LIMIT,
+                     cleaned: bool = False) -> Converted:
     """Convert an HTML body to Markdown whose bold and italic use the reader's own marks.
 
     Never raises: on a crash, a timeout or an absurd output size, the result is the body's
     plain text, with a note that says what happened.
     """
     notes: list[str] = []
-    markup = clean_text(markup)
+    # HTML inside Markdown comes cleaned already, its footnote references marked.
+    markup = keep_marks_clean(markup) if cleaned else clean_text(markup)
     if len(markup) > MAX_HTML_CHARS:
         markup = markup[:MAX_HTML_CHARS]
         notes.append(f"The article was cut at {MAX_HTML_CHARS // 1_000_000} MB of HTML.")
-    markup = HIDDEN.sub("", markup)
+    markup = mark_html_footnotes(HIDDEN.sub("", markup))
     converter = _Converter()
     previous = sys.getprofile()
     sys.setprofile(_with_time_limit(time_limit))

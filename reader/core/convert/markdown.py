@@ -8,24 +8,35 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.parser_inline import ParserInline
-from markdown_it.rules_inline.state_inline import Scanned, StateInline
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_inline_dollar
+from mdit_py_plugins.footnote import footnote_plugin
 from rich.cells import cell_len
 
+from reader.core.convert.cjk_emphasis import CjkFriendlyState, is_cjk
 from reader.core.convert.extract import attributes as tag_attributes
-from reader.core.convert.html import html_to_markdown
+from reader.core.convert.html import html_to_markdown, mark_html_footnotes
 from reader.core.model import Block, BlockKind, Document, Image, Link, Span
-from reader.core.sanitize import EMPHASIS_MARK, STRONG_MARK, clean_text, keep_marks_clean
+from reader.core.sanitize import (
+    EMPHASIS_MARK,
+    NOTE_MARK,
+    STRONG_MARK,
+    clean_line,
+    clean_text,
+    keep_marks_clean,
+)
 from reader.core.urls import refusal, resolve, unwrap_proxy
 
 _INLINE_TAG = re.compile(r"^<(/?)([a-zA-Z][\w-]*)([^>]*)>$")
-_MARKS = re.compile(f"([{STRONG_MARK}{EMPHASIS_MARK}])")
+_MARKS = re.compile(f"([{STRONG_MARK}{EMPHASIS_MARK}]|{NOTE_MARK}\\d+{NOTE_MARK})")
 SUBHEADING_LEVEL = 3
 MAX_SUBHEADING = 120
 
@@ -34,42 +45,59 @@ def _is_wide(char: str) -> bool:
     return cell_len(char) == 2
 
 
-class _CjkFriendlyState(StateInline):
-    """Emphasis delimiters next to Chinese, Japanese and Korean text, as CJK writers mean them.
-
-    CommonMark refuses `**“引号”**的` as bold: the closing `**` follows punctuation and is
-    followed by a letter, so it is not "right-flanking". Chinese puts no space there. As in
-    the markdown-cjk-friendly proposal, a wide character on the far side of a delimiter
-    next to punctuation counts as a space would; nothing else changes.
-    """
-
-    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
-        pos, maximum, marker = start, self.posMax, self.src[start]
-        last = self.src[start - 1] if start > 0 else " "
-        while pos < maximum and self.src[pos] == marker:
-            pos += 1
-        following = self.src[pos] if pos < maximum else " "
-        last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
-        next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
-        last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))
-        last_wide, next_wide = _is_wide(last), _is_wide(following)
-        left = not (next_space or (
-            next_punct and not (last_space or last_punct or last_wide)))
-        right = not (last_space or (
-            last_punct and not (next_space or next_punct or next_wide)))
-        can_open = left and (canSplitWord or not right or last_punct)
-        can_close = right and (canSplitWord or not left or next_punct)
-        return Scanned(can_open, can_close, pos - start)
-
-
 def _parse_inline(inline: ParserInline, src: str, md: MarkdownIt, env: Any,
                   tokens: list[Token]) -> list[Token]:
-    """`ParserInline.parse`, with the CJK-friendly state."""
-    state = _CjkFriendlyState(src, md, env, tokens)
+    """`ParserInline.parse`, with the CJK-friendly emphasis rules."""
+    state = CjkFriendlyState(src, md, env, tokens)
     inline.tokenize(state)
     for rule in inline.ruler2.getRules(""):
         rule(state)
     return state.tokens
+
+
+def _plausible_math(rule: Callable[[StateInline, bool], bool]
+                    ) -> Callable[[StateInline, bool], bool]:
+    """The inline `$…$` rule, refusing a span with Chinese, Japanese or Korean in it: that
+    is prose between two dollar signs (`**$** 分别用 **$$** 表示`), not math."""
+    def plausible(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if start and (state.src[start - 1].isalnum() or state.src[start - 1] == "\\"):
+            return False  # `US$5`, `\$`
+        if not rule(state, True):
+            return False
+        found, end, state.pos = state.src[start : state.pos], state.pos, start
+        after = state.src[end] if end < len(state.src) else " "
+        if any(is_cjk(char) for char in found) or after.isalnum() or after in "\\{":
+            return False  # `$(libdir)/ruby/$\{version}` is a shell path
+        return rule(state, silent)
+
+    return plausible
+
+
+_PAREN_MATH = re.compile(r"\\\((.{1,2000}?)\\\)", re.DOTALL)
+_LOOKS_LIKE_MATH = re.compile(r"\\[a-zA-Z]+|[\^_][\w{]|=|\\[{}]")
+
+
+def _paren_math(state: StateInline, silent: bool) -> bool:
+    r"""`\(x^2\)`: inline math as MathJax writes it. CommonMark reads `\(` as an escaped
+    bracket, and authors write `Trait_\(programming\)` or `\(see above\)`, so only a
+    span that looks like math (a command, a power, an equation) is taken."""
+    start = state.pos
+    if not state.src.startswith("\\(", start):
+        return False
+    if start and (state.src[start - 1].isalnum() or state.src[start - 1] in "_\\"):
+        return False
+    match = _PAREN_MATH.match(state.src, start)
+    if not match or "\n\n" in match.group(1) or not _LOOKS_LIKE_MATH.search(match.group(1)):
+        return False
+    if any(is_cjk(char) for char in match.group(1)):
+        return False
+    if not silent:
+        token = state.push("math_inline", "math", 0)
+        token.content = match.group(1)
+        token.markup = "\\("
+    state.pos = match.end()
+    return True
 
 
 def _parser(html: bool) -> MarkdownIt:
@@ -77,6 +105,14 @@ def _parser(html: bool) -> MarkdownIt:
     parser.inline.parse = types.MethodType(_parse_inline, parser.inline)  # type: ignore[method-assign]
     # Converted HTML may hold a literal `~~` that html2text does not escape.
     parser.enable(["table", "strikethrough"] if html else ["table"])
+    if html:  # an author's Markdown: footnotes and math, as the blog engines render them
+        parser.use(footnote_plugin)
+        # `$5 and $10` is money: a dollar followed by a space or a digit is no math.
+        parser.use(dollarmath_plugin, allow_space=False, allow_digits=False,
+                   double_inline=True, allow_labels=False)
+        parser.inline.ruler.at("math_inline", _plausible_math(
+            math_inline_dollar(False, False, True)))  # no space, no digits, `$$` too
+        parser.inline.ruler.before("escape", "math_paren", _paren_math)
     # markdown-it drops links it deems unsafe, leaving them as plain text; the reader lists
     # every link instead, and its own check (`reader.core.urls.refusal`) says which open.
     parser.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -104,7 +140,7 @@ class _Builder:
         proxied = proxied or self._fallbacks.get(src, "")
         if proxied and refusal(proxied) is not None:
             proxied = ""  # a data: placeholder is no fallback
-        real = resolve(real, self.base_url)
+        real = _readable(resolve(real, self.base_url))
         key = real
         if key not in self._image_numbers:
             number = len(self.document.images) + 1
@@ -114,7 +150,7 @@ class _Builder:
         return self._image_numbers[key]
 
     def link(self, href: str, text: str) -> int:
-        real = resolve(clean_text(href).strip(), self.base_url)
+        real = _readable(resolve(clean_text(href).strip(), self.base_url))
         if real not in self._link_numbers:
             number = len(self.document.links) + 1
             self._link_numbers[real] = number
@@ -124,11 +160,12 @@ class _Builder:
     # -- blocks ----------------------------------------------------------------------------
     def add_markdown(self, text: str, html_origin: bool, quote: int = 0, indent: int = 0) -> None:
         parser = _CONVERTED if html_origin else _MARKDOWN
-        tokens = parser.parse(clean_text(text) if not html_origin else text)
+        tokens = parser.parse(text if html_origin else mark_html_footnotes(clean_text(text)))
         self._walk(tokens, quote, indent)
 
-    def add_html(self, markup: str, quote: int = 0, indent: int = 0) -> None:
-        converted = html_to_markdown(markup)
+    def add_html(self, markup: str, quote: int = 0, indent: int = 0,
+                 cleaned: bool = False) -> None:
+        converted = html_to_markdown(markup, cleaned=cleaned)
         self.document.notes.extend(converted.notes)
         self._fallbacks.update(converted.fallbacks)
         if converted.plain:
@@ -154,17 +191,30 @@ class _Builder:
             elif kind == "blockquote_close":
                 quote -= 1
             elif kind in ("bullet_list_open", "ordered_list_open"):
-                start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else 0
-                lists.append({"ordered": kind == "ordered_list_open", "next": start,
+                ordered = kind == "ordered_list_open"
+                start = int(token.attrGet("start") or 1) if ordered else 0
+                # Every number of the list right-aligned in one width (` 9.`, `10.`), so
+                # that wrapped lines of every item start in the same column.
+                last = start + _count_items(tokens, i) - 1
+                lists.append({"ordered": ordered, "next": start,
+                              "width": len(str(last)) + 2 if ordered else 2,
                               "tight": token.hidden or _is_tight(tokens, i)})
-            elif kind in ("bullet_list_close", "ordered_list_close"):
+            elif kind == "footnote_block_open":
+                blocks.append(Block(BlockKind.RULE, quote=quote, indent=indent))
+                last = _count_items(tokens, i, "footnote")
+                lists.append({"ordered": True, "next": 1, "width": len(str(last)) + 2,
+                              "tight": True})
+            elif kind in ("bullet_list_close", "ordered_list_close", "footnote_block_close"):
                 lists.pop()
-            elif kind == "list_item_close":
+            elif kind in ("list_item_close", "footnote_close"):
                 item_prefix = None  # an item with no paragraph (only code, a heading…)
+            elif kind == "footnote_open":
+                number = int(token.meta.get("id", 0)) + 1
+                item_prefix = f"{number}.".rjust(lists[-1]["width"] - 1) + " "
             elif kind == "list_item_open":
                 current = lists[-1]
                 if current["ordered"]:
-                    item_prefix = f"{current['next']}. "
+                    item_prefix = f"{current['next']}.".rjust(current["width"] - 1) + " "
                     current["next"] += 1
                 else:
                     item_prefix = ("•", "◦", "▪")[(len(lists) - 1) % 3] + " "
@@ -192,26 +242,35 @@ class _Builder:
                 i += 2
             elif kind in ("fence", "code_block"):
                 code = clean_text(token.content).expandtabs(4).rstrip("\n")
+                language = token.info.split()[0] if kind == "fence" and token.info.strip() else ""
                 blocks.append(Block(BlockKind.CODE, [Span(code, "code")], quote=quote,
+                                    indent=self._indent(lists, indent),
+                                    language=clean_line(language, 40)))
+            elif kind in ("math_block", "math_block_label"):
+                math = clean_text(token.content).strip("\n")
+                blocks.append(Block(BlockKind.CODE, [Span(math, "math")], quote=quote,
                                     indent=self._indent(lists, indent)))
             elif kind == "hr":
                 blocks.append(Block(BlockKind.RULE, quote=quote,
                                     indent=self._indent(lists, indent)))
             elif kind == "html_block":
-                self.add_html(token.content, quote, self._indent(lists, indent))
+                self.add_html(token.content, quote, self._indent(lists, indent), cleaned=True)
             elif kind == "table_open":
                 i = self._table(tokens, i, quote, self._indent(lists, indent))
             i += 1
 
     @staticmethod
     def _indent(lists: list[dict[str, Any]], base: int) -> int:
-        return base + 2 * len(lists) + (1 if lists and lists[-1]["ordered"] else 0)
+        return base + sum(current["width"] for current in lists)
 
     def _table(self, tokens: list[Token], i: int, quote: int, indent: int) -> int:
         rows: list[list[str]] = []
         row: list[str] = []
+        asked: dict[int, str] = {}  # the alignment row's choices (`---:`), column by column
         while tokens[i].type != "table_close":
             token = tokens[i]
+            if token.type in ("th_open", "td_open") and "right" in str(token.attrGet("style")):
+                asked[len(row)] = "right"
             if token.type == "tr_open":
                 row = []
             elif token.type == "tr_close":
@@ -223,6 +282,8 @@ class _Builder:
             columns = max(len(r) for r in rows)
             rows = [[cell.strip() for cell in r] + [""] * (columns - len(r)) for r in rows]
             widths = [max(cell_len(r[c]) for r in rows) for c in range(columns)]
+            align = tuple("right" if asked.get(c) == "right" or _numeric(r[c] for r in rows[1:])
+                          else "" for c in range(columns))
             # The text at its natural width, as `reader show` and find read it; `cells` says
             # where each cell lies in it, so a narrower screen can wrap cells in their columns.
             text = ""
@@ -232,15 +293,18 @@ class _Builder:
                 for c, cell in enumerate(row):
                     if c:
                         text += " │ "
+                    pad = " " * (widths[c] - cell_len(cell))
+                    if align[c] == "right":
+                        text += pad
                     bounds.append((len(text), len(text) + len(cell)))
-                    text += cell + " " * (widths[c] - cell_len(cell))
+                    text += cell + ("" if align[c] == "right" else pad)
                 text = text.rstrip(" ") + "\n"
                 cells.append(tuple(bounds))
                 if number == 0:
                     text += "─┼─".join("─" * w for w in widths) + "\n"
             self.document.blocks.append(
                 Block(BlockKind.TABLE, [Span(text.rstrip("\n"))], quote=quote, indent=indent,
-                      cells=tuple(cells))
+                      cells=tuple(cells), align=align)
             )
         return i
 
@@ -286,6 +350,8 @@ class _Builder:
                         mark_strong = not mark_strong
                     elif piece == EMPHASIS_MARK:
                         mark_emphasis = not mark_emphasis
+                    elif piece.startswith(NOTE_MARK):
+                        add(superscript(int(piece.strip(NOTE_MARK))), "note-ref")
                     else:
                         add(piece.replace("\t", " "))
             elif kind == "softbreak":
@@ -296,7 +362,11 @@ class _Builder:
             elif kind == "hardbreak":
                 add("\n")
             elif kind == "code_inline":
-                add(clean_text(child.content), "code" + (" link" if link_stack else ""))
+                add(clean_text(child.content), f"code {style()}".strip())
+            elif kind in ("math_inline", "math_inline_double"):
+                add(clean_text(child.content), "math")
+            elif kind == "footnote_ref":
+                add(superscript(int(child.meta.get("id", 0)) + 1), "note-ref")
             elif kind == "strong_open":
                 strong += 1
             elif kind == "strong_close":
@@ -348,6 +418,46 @@ class _Builder:
             src = attrs.get("data-original") or attrs.get("data-src") or attrs.get("src") or ""
             if src:
                 self._add_image(add, src, attrs.get("alt", ""))
+
+
+_NUMBER = re.compile(r"^[-+−]?[$€£¥￥]?\d[\d,.\u202f ]*(?:%|‰|[kKMGT]i?B?|x)?$")
+
+
+def _numeric(cells: Iterable[str]) -> bool:
+    """A column of numbers (a blank cell allowed), to be aligned right."""
+    filled = [cell for cell in cells if cell.strip() and cell.strip() not in ("-", "—", "–")]
+    return bool(filled) and all(_NUMBER.match(cell.strip()) for cell in filled)
+
+
+def _readable(address: str) -> str:
+    """A path in the archive as its files are named: markdown-it percent-encodes `图.png`."""
+    if "%" not in address or _SCHEME.match(address):
+        return address
+    decoded = unquote(address)
+    # `%6Aavascript:` must keep its disguise visible, and refused.
+    return address if _SCHEME.match(decoded) else clean_text(decoded)
+
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(number: int) -> str:
+    """A footnote's marker in the text: its number in superscript digits."""
+    return str(number).translate(_SUPERSCRIPT)
+
+
+def _count_items(tokens: list[Token], index: int, kind: str = "list_item") -> int:
+    """How many items the list opened at `tokens[index]` has (nested lists not counted)."""
+    depth, count = 0, 0
+    for token in tokens[index:]:
+        depth += token.nesting if token.type.endswith(("_list_open", "_list_close",
+                                                       "_block_open", "_block_close")) else 0
+        if token.type == f"{kind}_open" and depth == 1:
+            count += 1
+        if depth == 0:
+            break
+    return max(count, 1)
 
 
 def _next_text(children: list[Token], index: int) -> str:

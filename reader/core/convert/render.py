@@ -6,17 +6,19 @@ from pathlib import Path
 
 from reader.core.convert.html import strip_tags
 from reader.core.convert.markdown import build_document
-from reader.core.files.dates import as_local
+from reader.core.convert.templates import render_templates
+from reader.core.files.dates import shown_moment
 from reader.core.files.source import LoadError, read_source
 from reader.core.model import Article, Block, BlockKind, DateSource, Document, Span
 from reader.core.sanitize import clean_line, clean_text
 
 
 def format_date(article: Article) -> str:
-    """The article's date as the reader shows it, in the local time zone."""
+    """The article's date as the reader shows it: in the author's offset where the date has
+    one, else in the local time zone."""
     if article.date is None:
         return "no date"
-    moment = as_local(article.date)
+    moment = shown_moment(article.date)
     text = moment.strftime("%Y-%m-%d %H:%M") if (moment.hour, moment.minute) != (0, 0) else (
         moment.strftime("%Y-%m-%d")
     )
@@ -25,10 +27,30 @@ def format_date(article: Article) -> str:
     return text
 
 
+def summary_spans(summary: str) -> list[Span]:
+    """The author's summary as shown under the title: its Markdown emphasis rendered (a
+    summary is often written as a line of the post), in the summary's own style."""
+    try:
+        document = build_document(summary, is_html=False)
+    except Exception:  # a converter bug costs the summary its emphasis, not the article
+        return [Span(summary, "summary")]
+    spans = [Span(span.text, " ".join(["summary", *(word for word in span.style.split()
+                                                      if word in ("bold", "italic", "code"))]))
+             for block in document.blocks for span in block.spans if span.style != "image"]
+    return spans or [Span(summary, "summary")]
+
+
 def header_blocks(article: Article) -> list[Block]:
-    """The title, then one line each for date and author, categories and tags."""
+    """The title and the author's summary, then one line each for date and author (and
+    whether it is a draft or a page), categories and tags."""
     blocks = [Block(BlockKind.TITLE, [Span(article.title, "title")])]
+    if article.summary:
+        blocks.append(Block(BlockKind.META, summary_spans(article.summary)))
     meta = [Span(format_date(article), "date")]
+    if article.draft:
+        meta += [Span(" · ", "dim"), Span("draft", "note")]
+    if article.page:
+        meta += [Span(" · ", "dim"), Span("page", "dim")]
     if article.author:
         meta += [Span(" · ", "dim"), Span(article.author, "author")]
     blocks.append(Block(BlockKind.META, meta))
@@ -56,7 +78,8 @@ def render_article(root: Path, article: Article) -> Document:
         body = Document(notes=[f"This file can no longer be read: {clean_line(str(error))}"])
     else:
         try:
-            body = build_document(source.body, source.is_html, base_url=article.link)
+            text = source.body if source.is_html else render_templates(source.body, source.meta)
+            body = build_document(text, source.is_html, base_url=article.link)
         except Exception as error:  # a converter bug must cost one article, not the reader
             text = clean_text(strip_tags(source.body) if source.is_html else source.body)
             body = Document(

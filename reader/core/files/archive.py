@@ -45,8 +45,9 @@ class Archive:
 
 
 def sort_key(article: Article) -> tuple[float, str]:
-    """Newest first, then by id, so equal dates keep a stable order."""
-    stamp = article.date.timestamp() if article.date else float("-inf")
+    """Newest first, then by id, so equal dates keep a stable order; pages, which are no
+    posts, after the posts, as undated ones."""
+    stamp = article.date.timestamp() if article.date and not article.page else float("-inf")
     return (-stamp, article.id)
 
 

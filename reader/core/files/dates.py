@@ -18,10 +18,56 @@ _FILE_NAME_COMPACT = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})(?:[-_ .]|$)")
 _PATH = re.compile(r"(?:^|/)(\d{4})/(\d{1,2})/(\d{1,2})(?=/|$)")
 
 
+#: The zone for dates that carry no offset of their own (a bare UTC timestamp): None for
+#: the machine's; the `timezone` setting sets it (`set_display_zone`).
+_display_zone: tzinfo | None = None
+
+
+def set_display_zone(zone: tzinfo | None) -> None:
+    """Show dates without an offset of their own in `zone` (None: the machine's zone)."""
+    global _display_zone
+    _display_zone = zone
+
+
 def as_local(moment: datetime) -> datetime:
-    """`moment` in the machine's time zone, with the offset that zone had on that day
-    (summer time included). A naive `moment` is taken as local wall-clock time."""
+    """`moment` in the display zone (the machine's, unless set), with the offset that zone
+    had on that day (summer time included). A naive `moment` is taken as local wall-clock
+    time."""
+    if _display_zone is not None:
+        if moment.tzinfo is None:
+            return moment.replace(tzinfo=_display_zone)
+        return moment.astimezone(_display_zone)
     return moment.astimezone()
+
+
+def has_own_offset(moment: datetime) -> bool:
+    """Does `moment` carry its author's own offset (`+0800`)? A UTC or GMT one is a bare
+    timestamp (feeds write them), with no wall clock of its author."""
+    offset = moment.utcoffset()
+    return offset is not None and offset != timedelta(0)
+
+
+def shown_moment(moment: datetime) -> datetime:
+    """`moment` as the reader shows and groups it: a date written with an offset in that
+    offset (a post of 11 March at 00:41 +0800 is of 11 March on every machine), a bare UTC
+    timestamp in the display zone. The instant is the same either way."""
+    return moment if has_own_offset(moment) else as_local(moment)
+
+
+def month_start(year: int, month: int) -> float:
+    """The instant a month starts in the display zone."""
+    if _display_zone is None:
+        return datetime(year, month, 1).timestamp()  # naive: the machine's zone, DST and all
+    return datetime(year, month, 1, tzinfo=_display_zone).timestamp()
+
+
+def wall_stamp(moment: datetime) -> float | None:
+    """The author's wall-clock time of `moment` as a number (its reading as if it were UTC),
+    for grouping by the shown day in SQL; None for a bare UTC timestamp, whose wall clock
+    is the display zone's."""
+    if not has_own_offset(moment):
+        return None
+    return moment.replace(tzinfo=UTC).timestamp()
 
 
 def _valid(moment: datetime) -> datetime | None:

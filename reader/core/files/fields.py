@@ -28,6 +28,14 @@ COVER_KEYS = (
 )
 LINK_KEYS = ("link", "url", "permalink", "canonical_url", "blogger_orig_url", "source_url")
 DATE_KEYS = ("date", "pubDate", "pubdate", "published", "created", "created_at")
+SUMMARY_KEYS = ("summary", "description", "excerpt")
+MAX_SUMMARY = 600
+#: `layout:` (Jekyll, Hexo) or `type:` (Hexo) values of pages that are not posts.
+PAGE_LAYOUTS = frozenset({"page", "about", "links", "archive", "archives", "categories",
+                          "tags", "search", "404", "home", "friends"})
+#: File names of pages that are not posts, at an archive's root (a section's `_index.md`
+#: is no article at all: `scan.SECTION_PAGE`).
+PAGE_NAMES = frozenset({"readme.md", "readme.markdown", "readme.html"})
 
 _MD_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _HTML_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]\s*>", re.IGNORECASE | re.DOTALL)
@@ -60,8 +68,9 @@ def _is_scalar(value: Any) -> bool:
     return isinstance(value, str | int | float | date)
 
 
-def _names(value: Any) -> list[str]:
-    """A list of short names from a list, or from a comma-separated string."""
+def _names(value: Any, unique: bool = True) -> list[str]:
+    """A list of short names from a list, or from a comma-separated string; `unique=False`
+    keeps a repeated name (a category path may hold one: `[财经, 界面新闻, 财经]`)."""
     if isinstance(value, str):
         items: list[Any] = value.split(",")
     elif isinstance(value, list | tuple):
@@ -73,7 +82,7 @@ def _names(value: Any) -> list[str]:
         if not _is_scalar(item):
             continue
         name = scalar_text(item, MAX_NAME)
-        if name and name not in names:
+        if name and (not unique or name not in names):
             names.append(name)
     return names
 
@@ -96,13 +105,12 @@ def categories_of(value: Any, several: bool = False) -> tuple[tuple[str, ...], .
     paths: list[tuple[str, ...]] = []
     if several or any(isinstance(item, list | tuple) for item in items):
         for item in items:
-            path = tuple(_names(item)[:MAX_DEPTH]) if isinstance(item, list | tuple) else tuple(
-                _names([item])
-            )
+            path = tuple(_names(item, unique=False)[:MAX_DEPTH]) if isinstance(
+                item, list | tuple) else tuple(_names([item]))
             if path and path not in paths:
                 paths.append(path)
         return tuple(paths)
-    path = tuple(_names(items)[:MAX_DEPTH])
+    path = tuple(_names(items, unique=False)[:MAX_DEPTH])
     return (path,) if path else ()
 
 
@@ -139,6 +147,44 @@ def _url(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     return clean_line(html.unescape(value), 4000).replace(" ", "%20")
+
+
+def summary_of(meta: dict[str, Any]) -> str:
+    """The author's summary of a post, shown under its title: a subtitle, then the first
+    of `summary`, `description`, `excerpt`."""
+    parts = [scalar_text(meta.get("subtitle"), MAX_SUMMARY)]
+    parts.append(scalar_text(_first(meta, SUMMARY_KEYS), MAX_SUMMARY))
+    extra = meta.get("extra")
+    if not parts[1] and isinstance(extra, dict):
+        parts[1] = scalar_text(_first(extra, SUMMARY_KEYS), MAX_SUMMARY)
+    return " — ".join(dict.fromkeys(part for part in parts if part))
+
+
+def _flag(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "false", "no"):
+        return value.strip().lower() in ("true", "yes")
+    return None
+
+
+def is_draft(rel_path: str, meta: dict[str, Any]) -> bool:
+    """`draft: true` (Hugo, Zola), `published: false` (Jekyll), or Hexo's `_drafts/`."""
+    if _flag(meta.get("draft")) or _flag(meta.get("published")) is False:
+        return True
+    return "_drafts" in PurePosixPath(rel_path).parts[:-1]
+
+
+def is_page(rel_path: str, meta: dict[str, Any]) -> bool:
+    """A page that is not a post: `layout: page` (or an about, links… layout), or a README
+    at the archive's root."""
+    for key in ("layout", "type"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip().lower() in PAGE_LAYOUTS:
+            return True
+    path = PurePosixPath(rel_path)
+    name = path.name.lower()
+    return name in PAGE_NAMES and len(path.parts) == 1
 
 
 def build_article(
@@ -205,4 +251,7 @@ def build_article(
         size=size,
         mtime=mtime,
         encoding=encoding,
+        summary=summary_of(meta),
+        draft=is_draft(rel_path, meta),
+        page=is_page(rel_path, meta),
     )

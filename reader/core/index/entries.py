@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from reader.core.convert.extract import extract
 from reader.core.convert.markdown import markdown_text
+from reader.core.convert.templates import render_templates
 from reader.core.files.scan import ArticleFile
 from reader.core.files.source import problem_of, read_article
 from reader.core.index.schema import article_row
@@ -47,15 +48,16 @@ def index_file(file: ArticleFile) -> Entry:
     """Read and extract one file for the index; what goes wrong becomes its problem."""
     try:
         source, article = read_article(file)
-        extracted = extract(source.body, source.is_html, article.link, clean=False)
+        body = source.body if source.is_html else render_templates(source.body, source.meta)
+        extracted = extract(body, source.is_html, article.link, clean=False)
         # HTML's text comes from the fast extractor (the same text, tests check); Markdown's
         # from the document parser, since a regex cannot tell `[a][1]` or a fence's language
         # from text. 2.6 ms an article against 0.4: Markdown archives are the smaller ones.
-        text = extracted.text if source.is_html else markdown_text(source.body, article.link)
+        text = extracted.text if source.is_html else markdown_text(body, article.link)
     except Exception as error:  # LoadError, or a bug on one odd file: that file's problem
         return Entry(file.id, file.size, file.mtime, problem=problem_of(file.id, error).reason)
     fields = " ".join([article.title, *(" ".join(p) for p in article.categories),
-                       *article.tags, article.author])
+                       *article.tags, article.author, article.summary])
     body, folded = normalise(text), normalise(fields)
     return Entry(file.id, file.size, file.mtime, body=body, fields=folded,
                  row=article_row(article, folded, extracted.images, extracted.links))

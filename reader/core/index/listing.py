@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime
 
+from reader.core.files.dates import as_local, month_start
+from reader.core.grouping import PAGES
 from reader.core.index.schema import ARTICLE_COLUMNS, id_of, key_of, row_to_article
 from reader.core.model import Article, Problem
 from reader.core.sanitize import display_path
@@ -35,45 +37,54 @@ def article(db: sqlite3.Connection, article_id: str) -> Article | None:
     return row_to_article(row) if row else None
 
 def month_counts(db: sqlite3.Connection) -> list[tuple[str | None, int]]:
-    """Articles per month (in the local time zone), newest first; undated last.
+    """Articles per month as the sidebar groups them, newest first; undated, then pages
+    (`PAGES`), last.
 
-    Each month is a range of the date index between two local month starts, counted
-    there (24 ms at 100,000 articles, where grouping by a `strftime(..., 'localtime')`
-    of every row took 60). It is on the way to the first screen, so the answer is kept
-    in `meta` for those month starts, and any write to the index drops it.
+    A date written with an offset belongs to its author's month (`wall`, its wall clock);
+    a bare timestamp to the display zone's (`stamp`). Each month is two ranges of the
+    date indexes, counted there (24 ms at 100,000 articles, where grouping by a
+    `strftime(..., 'localtime')` of every row took 60). It is on the way to the first
+    screen, so the answer is kept in `meta` for those month starts, and any write to the
+    index drops it.
     """
-    newest, oldest = db.execute(  # apart, each is one look into the date index
-        "SELECT (SELECT max(stamp) FROM articles), (SELECT min(stamp) FROM articles)"
+    newest, oldest, wall_newest, wall_oldest = db.execute(  # each one look into an index
+        "SELECT (SELECT max(stamp) FROM articles), (SELECT min(stamp) FROM articles), "
+        "(SELECT max(wall) FROM articles), (SELECT min(wall) FROM articles)"
     ).fetchone()
-    starts: list[datetime] = []
+    months: list[tuple[int, int]] = []
     if newest is not None:
-        month = datetime.fromtimestamp(newest).replace(
-            day=1, hour=0, minute=0, second=0, microsecond=0)
-        while True:
-            starts.append(month)
-            if month.timestamp() <= oldest or (month.year, month.month) == (1, 1):
-                break
-            month = (month.replace(year=month.year - 1, month=12) if month.month == 1
-                     else month.replace(month=month.month - 1))
-    key = json.dumps([start.timestamp() for start in starts])
+        ends = [as_local(datetime.fromtimestamp(newest, UTC))]
+        ends += [datetime.fromtimestamp(wall_newest, UTC)] if wall_newest is not None else []
+        firsts = [as_local(datetime.fromtimestamp(oldest, UTC))]
+        firsts += [datetime.fromtimestamp(wall_oldest, UTC)] if wall_oldest is not None else []
+        year, month = max((m.year, m.month) for m in ends)
+        first = min((m.year, m.month) for m in firsts)
+        while (year, month) >= first:
+            months.append((year, month))
+            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    starts = [(month_start(y, m), datetime(y, m, 1, tzinfo=UTC).timestamp()) for y, m in months]
+    key = json.dumps(starts)
     kept = db.execute("SELECT value FROM meta WHERE key = 'month_counts'").fetchone()
     if kept is not None:
         stored = json.loads(kept[0])
         if stored.get("starts") == key:
             return [(month, count) for month, count in stored["counts"]]
     counts: list[tuple[str | None, int]] = []
-    end = float("inf")
-    for month in starts:
-        start = month.timestamp()
+    end, wall_end = float("inf"), float("inf")
+    for (year, month), (start, wall_start) in zip(months, starts, strict=True):
         found = db.execute(
-            "SELECT count(*) FROM articles WHERE stamp >= ? AND stamp < ?",
-            (start, end)).fetchone()[0]
-        if found:
-            counts.append((f"{month.year:04d}-{month.month:02d}", found))
-        end = start
-    undated = db.execute("SELECT count(*) FROM articles WHERE stamp IS NULL").fetchone()[0]
+            "SELECT (SELECT count(*) FROM articles WHERE stamp >= ? AND stamp < ? "
+            "AND wall IS NULL), (SELECT count(*) FROM articles WHERE wall >= ? AND wall < ?)",
+            (start, end, wall_start, wall_end)).fetchone()
+        if sum(found):
+            counts.append((f"{year:04d}-{month:02d}", sum(found)))
+        end, wall_end = start, wall_start
+    undated, pages = db.execute(
+        "SELECT count(*) - sum(page), sum(page) FROM articles WHERE stamp IS NULL").fetchone()
     if undated:
         counts.append((None, undated))
+    if pages:
+        counts.append((PAGES, pages))
     with contextlib.suppress(sqlite3.OperationalError):  # busy, or read-only: next time
         db.execute("INSERT OR REPLACE INTO meta VALUES ('month_counts', ?)",
                         (json.dumps({"starts": key, "counts": counts}),))

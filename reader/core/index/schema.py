@@ -9,10 +9,11 @@ import json
 import sqlite3
 from datetime import datetime
 
+from reader.core.files.dates import wall_stamp
 from reader.core.model import Article, DateSource
 from reader.core.search.fold import normalise
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,6 +28,8 @@ CREATE TABLE articles (
     title TEXT NOT NULL,
     date TEXT,
     stamp REAL,
+    -- The author's wall-clock time as a UTC stamp, for a date written with an offset.
+    wall REAL,
     date_source TEXT NOT NULL,
     categories TEXT NOT NULL,
     tags TEXT NOT NULL,
@@ -41,9 +44,13 @@ CREATE TABLE articles (
     ntitle TEXT NOT NULL,
     ncategories TEXT NOT NULL,
     ntags TEXT NOT NULL,
-    nauthor TEXT NOT NULL
+    nauthor TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    draft INTEGER NOT NULL,
+    page INTEGER NOT NULL
 );
 CREATE INDEX articles_by_stamp ON articles (stamp DESC, id);
+CREATE INDEX articles_by_wall ON articles (wall) WHERE wall IS NOT NULL;
 -- Covers a title search: a scan of titles reads this small index, not the wide rows.
 CREATE INDEX articles_titles ON articles (stamp DESC, id, ntitle);
 -- Covers a search of filters alone (cat:, tag:, author:, after:, before:) the same way.
@@ -111,7 +118,9 @@ def article_row(article: Article, fields: str, images: list, links: list) -> tup
         key_of(article.id),
         article.title,
         article.date.isoformat() if article.date else None,
-        article.date.timestamp() if article.date else None,
+        # A page is no post: no stamp keeps it out of the months and after the posts.
+        article.date.timestamp() if article.date and not article.page else None,
+        wall_stamp(article.date) if article.date and not article.page else None,
         article.date_source.value,
         json.dumps(article.categories, ensure_ascii=False),
         json.dumps(article.tags, ensure_ascii=False),
@@ -127,17 +136,23 @@ def article_row(article: Article, fields: str, images: list, links: list) -> tup
         "\x1f".join(normalise(name) for path in article.categories for name in path),
         "\x1f".join(normalise(tag) for tag in article.tags),
         normalise(article.author),
+        article.summary,
+        int(article.draft),
+        int(article.page),
     )
 
 
+ARTICLE_ROW_LENGTH = 23
+
+
 ARTICLE_COLUMNS = ("id, title, date, date_source, categories, tags, author, cover, link, "
-                   "is_html, encoding")
+                   "is_html, encoding, summary, draft, page")
 
 
 def row_to_article(row: tuple) -> Article:
     """An `Article` from the columns `ARTICLE_COLUMNS`, then the file's size and mtime."""
     (article_id, title, date, source, categories, tags, author, cover, link, is_html,
-     encoding, size, mtime) = row
+     encoding, summary, draft, page, size, mtime) = row
     return Article(
         id=id_of(article_id),
         title=title,
@@ -152,5 +167,8 @@ def row_to_article(row: tuple) -> Article:
         size=size,
         mtime=mtime,
         encoding=encoding,
+        summary=summary,
+        draft=bool(draft),
+        page=bool(page),
     )
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import sqlite3
 
 from reader.core.index.entries import Entry
-from reader.core.index.schema import character_document, key_of, transaction
+from reader.core.index.schema import (
+    ARTICLE_ROW_LENGTH,
+    character_document,
+    key_of,
+    transaction,
+)
 
 
 def delete(db: sqlite3.Connection, ids: list[str]) -> None:
@@ -54,7 +59,6 @@ def store(db: sqlite3.Connection, entries: list[Entry]) -> None:
                 db.execute("INSERT INTO chars (rowid, t) VALUES (?, ?)",
                            (cursor.lastrowid, character_document(entry.fields, entry.body)))
         db.executemany(
-            "INSERT OR REPLACE INTO articles VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO articles VALUES ({', '.join('?' * ARTICLE_ROW_LENGTH)})",
             [e.row for e in entries if e.row],
         )

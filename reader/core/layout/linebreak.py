@@ -18,6 +18,8 @@ NO_START = frozenset(
     "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
     ",.;:?!)]}%"
     "，．；：？！）］｝％｡､｣〜～‐–—"
+    # A footnote's marker stays with the word it follows.
+    "⁰¹²³⁴⁵⁶⁷⁸⁹"
 )
 #: Marks that may not end a line (they go with the character after them).
 NO_END = frozenset("（「『【《〈〔〖〘〚“‘([{＄￥$（［｛｢£¥")
@@ -71,6 +73,26 @@ def break_lines(text: str, width: int) -> list[tuple[int, int]]:
         lines[-1] = (lines[-1][0], end + 1)  # the newline belongs to the line it ends
         start = end + 1
     return lines
+
+
+def longest_word(text: str) -> int:
+    """The cells of the widest piece of `text` that no line may break inside (a Latin word;
+    in Chinese, a character with the marks that stick to it)."""
+    quotes = _quote_roles(text, 0, len(text))
+    widest = used = 0
+    last_mark = ""
+    for i, char in enumerate(text):
+        if char in " \n":
+            if char == "\n":
+                used, last_mark = 0, ""
+            continue
+        role = quotes.get(i, char)
+        if i > 0 and can_break_before(text[i - 1], role, last_mark):
+            used = 0
+        last_mark = role
+        used += _width(char)
+        widest = max(widest, used)
+    return widest
 
 
 def _break_run(text: str, start: int, stop: int, width: int, out: list[tuple[int, int]]) -> None:

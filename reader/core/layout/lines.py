@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader.core.layout.linebreak import break_lines, cell_width
+from reader.core.layout.linebreak import break_lines, cell_width, longest_word
 from reader.core.model import Block, BlockKind, Document, Span
 
 QUOTE_MARK = "│ "
+#: Starts a code line's continuation: a code line that does not fit is wrapped, visibly.
+CONTINUATION = "↪ "
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +63,21 @@ def _visible(spans: tuple[Span, ...]) -> tuple[Span, ...]:
     return spans
 
 
-def _lay_block(block: Block, index: int, width: int) -> list[Line]:
+def _lay_block(block: Block, index: int, width: int, code_width: int) -> list[Line]:
     quote = QUOTE_MARK * block.quote
     first_lead = quote + " " * block.indent + block.prefix
     rest_lead = quote + " " * (block.indent + cell_width(block.prefix))
     available = max(width - cell_width(rest_lead), 8)
     text = block.text
+    if block.kind is BlockKind.CODE:
+        return _lay_code(block, index, max(code_width - cell_width(rest_lead), available),
+                         first_lead, rest_lead)
     if block.kind is BlockKind.RULE:
         return [Line(first_lead, (Span("─" * available, "rule"),), index)]
     if block.kind is BlockKind.TABLE and block.cells and max(
             cell_width(line) for line in text.split("\n")) > available:
         return _fit_table(block, index, available, first_lead, rest_lead)
-    if block.kind in (BlockKind.CODE, BlockKind.TABLE):
+    if block.kind is BlockKind.TABLE:
         lines: list[Line] = []
         position = 0
         style = block.spans[0].style if block.spans else ""
@@ -91,25 +96,71 @@ def _lay_block(block: Block, index: int, width: int) -> list[Line]:
     return lines
 
 
+def _lay_code(block: Block, index: int, available: int, first_lead: str,
+              rest_lead: str) -> list[Line]:
+    """A code block keeps its lines: each source line starts a screen line, and one too
+    long for the pane goes on in lines that start with `CONTINUATION`."""
+    text = block.text
+    style = block.spans[0].style if block.spans else ""
+    lines: list[Line] = []
+    position = 0
+    for raw in text.split("\n"):
+        pieces = [(0, len(raw))] if cell_width(raw) <= available else _wrap_code(
+            raw, available - cell_width(CONTINUATION))
+        for number, (start, end) in enumerate(pieces):
+            lead = first_lead if not lines else rest_lead
+            if number:
+                lead += CONTINUATION
+            piece = raw[start:end]
+            lines.append(Line(lead, (Span(piece, style),) if piece else (), index,
+                              position + start, position + end))
+        position += len(raw) + 1
+    return lines
+
+
+def _wrap_code(raw: str, width: int) -> list[tuple[int, int]]:
+    """A code line cut into pieces of `width` cells, where it breaks best (at spaces and
+    between wide characters), every character kept (spaces included)."""
+    pieces = break_lines(raw, max(width, 2))
+    out: list[tuple[int, int]] = []
+    for start, end in pieces:
+        # Spaces that hang past the width go on the next piece: code spaces are text.
+        while end > start and cell_width(raw[start:end]) > width:
+            end -= 1
+        if out and out[-1][1] < start:
+            start = out[-1][1]
+        out.append((start, end))
+    if out and out[-1][1] < len(raw):
+        out.append((out[-1][1], len(raw)))
+    return [(a, b) for a, b in out if b > a] or [(0, len(raw))]
+
+
 #: Between two columns of a table, and the narrowest a column is made to fit a screen.
 COLUMN_GAP = " │ "
 NARROWEST_COLUMN = 6
+#: A word longer than this (an address, a path) may be cut to fit; a shorter one never is.
+LONGEST_UNCUT_WORD = 16
 
 
-def _column_widths(natural: list[int], room: int) -> list[int]:
-    """Widths that fit `room`: narrow columns keep theirs, the wide share what is left."""
+def _column_widths(natural: list[int], room: int, floors: list[int] | None = None) -> list[int]:
+    """Widths that fit `room`: the widest columns shrink first, down to the next width
+    below, and none below its floor (its longest word: `Default` is never cut into
+    `Defaul`/`t`). When even the floors do not fit, the widths stay over `room`."""
     widths = list(natural)
+    floors = [min(n, max(f, NARROWEST_COLUMN)) for n, f in zip(
+        natural, floors or [NARROWEST_COLUMN] * len(natural), strict=True)]
     while sum(widths) > room:
-        widest = max(widths)
-        if widest <= NARROWEST_COLUMN:
+        shrinkable = [c for c, w in enumerate(widths) if w > floors[c]]
+        if not shrinkable:
             break
-        others = [w for w in widths if w < widest]
-        # Cut every widest column down to the next width below, or as far as `room` asks.
-        floor = max(max(others, default=NARROWEST_COLUMN), NARROWEST_COLUMN)
-        count = widths.count(widest)
+        widest = max(widths[c] for c in shrinkable)
+        columns = [c for c in shrinkable if widths[c] == widest]
+        below = [w for w in widths if w < widest]
         excess = sum(widths) - room
-        target = max(floor, widest - -(-excess // count))
-        widths = [target if w == widest else w for w in widths]
+        cut = -(-excess // len(columns))
+        for c in columns:
+            # Down to the next width below, or as far as `room` asks; never under the floor.
+            widths[c] = max(floors[c], max(below, default=0), widest - cut)
     return widths
 
 
@@ -142,7 +193,10 @@ def _fit_table(block: Block, index: int, available: int, first_lead: str,
     natural = [max((cell_width(text[a:b]) for a, b in (row[c] for row in block.cells
                                                        if c < len(row))), default=0)
                for c in range(columns)]
-    widths = _column_widths(natural, room)
+    floors = [min(max((longest_word(text[a:b]) for a, b in (row[c] for row in block.cells
+                                                            if c < len(row))), default=0),
+                  LONGEST_UNCUT_WORD) for c in range(columns)]
+    widths = _column_widths(natural, room, floors)
     if sum(widths) > room:
         return _table_records(block, index, available, first_lead, rest_lead)
     lines: list[Line] = []
@@ -156,10 +210,13 @@ def _fit_table(block: Block, index: int, available: int, first_lead: str,
                     parts.append((Span(COLUMN_GAP, style), -1))
                 start, end = cell[k] if k < len(cell) else (start_of_row, start_of_row)
                 piece = text[start:end]
+                pad = widths[c] - cell_width(piece)
+                right = c < len(block.align) and block.align[c] == "right"
+                if pad and right:
+                    parts.append((Span(" " * pad, style), -1))
                 if piece:
                     parts.append((Span(piece, style), start))
-                pad = widths[c] - cell_width(piece)
-                if pad and c < len(pieces) - 1:
+                if pad and not right and c < len(pieces) - 1:
                     parts.append((Span(" " * pad, style), -1))
             lines.append(_pieces_line(first_lead if not lines else rest_lead, parts, index,
                                       start_of_row))
@@ -219,14 +276,16 @@ def _pieces_line(lead: str, parts: list[tuple[Span, int]], index: int,
                 max(covered, default=at), tuple(o for _, o in parts))
 
 
-def layout(document: Document, width: int) -> list[Line]:
-    """Lay `document` out at `width` cells: blank lines between blocks, none inside lists."""
+def layout(document: Document, width: int, code_width: int = 0) -> list[Line]:
+    """Lay `document` out at `width` cells: blank lines between blocks, none inside lists.
+
+    Code may take `code_width` cells (the pane's width, past the text's measure)."""
     lines: list[Line] = []
     previous: Block | None = None
     for index, block in enumerate(document.blocks):
         if previous is not None and not _tight(previous, block):
             lines.append(Line(QUOTE_MARK * min(previous.quote, block.quote), (), -1))
-        lines.extend(_lay_block(block, index, width))
+        lines.extend(_lay_block(block, index, width, max(code_width, width)))
         previous = block
     return lines
 

@@ -32,6 +32,8 @@ def _styled(span: Span) -> str:
     text = span.text
     if "code" in words:
         return f"`{text}`"
+    if "math" in words:
+        return f"${text}$"
     if not text.strip():
         return text
     core = text.strip()
@@ -58,8 +60,10 @@ def to_markdown(document: Document) -> str:
             parts.append("#" * max(block.level, 1) + " " + block.text.strip())
         elif block.kind is BlockKind.RULE:
             parts.append("---")
+        elif block.kind is BlockKind.CODE and block.spans and block.spans[0].style == "math":
+            parts.append("$$\n" + block.text + "\n$$")
         elif block.kind in (BlockKind.CODE, BlockKind.TABLE):
-            parts.append("```\n" + block.text + "\n```")
+            parts.append(f"```{block.language}\n" + block.text + "\n```")
         else:
             quote = "> " * block.quote
             lead = " " * block.indent + block.prefix

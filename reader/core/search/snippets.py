@@ -34,6 +34,7 @@ def shown_snippet(root: Path, article: Article, words: list[str], width: int = 8
     """
     from reader.core.convert.extract import extract
     from reader.core.convert.markdown import markdown_text
+    from reader.core.convert.templates import render_templates
     from reader.core.files.source import LoadError, read_source
 
     try:
@@ -44,7 +45,7 @@ def shown_snippet(root: Path, article: Article, words: list[str], width: int = 8
         return snippet(extract(source.body, True).text, words, width)
     # Markdown is parsed to show it as text (7 ms for a long post, fifty times a page of
     # results); the paragraph around the first match is enough for a snippet.
-    body = source.body
+    body = render_templates(source.body, source.meta)
     # A paragraph alone would show `[text][1]` for a link defined elsewhere in the post.
     definitions = "\n\n" + "\n".join(_LINK_DEFINITION.findall(body))
     lowered = body.casefold()  # a cheap first look (the full fold costs 2 ms a long post);
@@ -59,7 +60,7 @@ def shown_snippet(root: Path, article: Article, words: list[str], width: int = 8
         if highlights(text, words):
             return snippet(text, words, width)
         after = max(end, at + 1)
-    return snippet(" ".join(markdown_text(source.body).split()), words, width)
+    return snippet(" ".join(markdown_text(body).split()), words, width)
 
 
 _LINK_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]\n]{1,999}\]:[ \t]*\S.*$")

@@ -7,6 +7,7 @@ import json
 import sys
 
 from reader.cli.common import (
+    add_archive,
     article_json,
     check_archive,
     find_article,
@@ -19,7 +20,7 @@ from reader.core.sanitize import display_path
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
     lister = commands.add_parser("list", help="list the archive's articles, newest first")
-    lister.add_argument("archive")
+    add_archive(lister)
     lister.add_argument("--json", action="store_true", help="JSON Lines, one article a line "
                         "(with its read and starred marks)")
     which = lister.add_mutually_exclusive_group()
@@ -29,7 +30,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                        help="only articles that arrived since the reader was last opened")
     lister.set_defaults(run=run_list)
     shower = commands.add_parser("show", help="print one article as the reader shows it")
-    shower.add_argument("archive")
+    add_archive(shower)
     shower.add_argument("id", help="the article's path inside the archive, as `list` prints it")
     shower.add_argument("--format", choices=("markdown", "text"), default="markdown")
     shower.add_argument("--width", type=whole_number(20, "a width of 20 cells or more"), default=80,
@@ -38,7 +39,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     for name, what in (("images", "the article's images, numbered as in its text, and its "
                                   "cover"), ("links", "the article's links and their targets")):
         picker = commands.add_parser(name, help=f"print {what}")
-        picker.add_argument("archive")
+        add_archive(picker)
         picker.add_argument("id")
         picker.add_argument("--json", action="store_true", help="JSON Lines")
         picker.set_defaults(run=run_targets)

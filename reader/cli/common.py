@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -13,6 +14,14 @@ from reader.core.sanitize import display_path
 
 class UsageError(Exception):
     """A bad argument from the user: a one-line message and exit status 2."""
+
+
+def add_archive(parser: argparse.ArgumentParser, help: str | None = None) -> None:
+    """The archive argument every command takes, and `--follow`."""
+    parser.add_argument("archive", help=help)
+    parser.add_argument("--follow", action="store_true",
+                        help="follow every symbolic link, also out of the archive (as rg -L); "
+                        "by default only links that stay inside are followed")
 
 
 def check_archive(path: str) -> Path:

@@ -23,6 +23,8 @@ CREATE TABLE files (
     mtime REAL NOT NULL,
     problem TEXT
 );
+-- The few files that are problems, found without a pass over every file.
+CREATE INDEX files_problems ON files (id) WHERE problem IS NOT NULL;
 CREATE TABLE articles (
     id BLOB PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
     title TEXT NOT NULL,
@@ -71,6 +73,9 @@ CREATE TABLE texts (
 CREATE VIRTUAL TABLE chars USING fts5(
     t, content='', detail='full', tokenize="ascii tokenchars '!""#$%&''()*+,-./:;<=>?@[\\]^_`{|}~'"
 );
+-- Each folder's fingerprint (`scan.Folder`) when its files were last compared with the
+-- disk: a folder whose fingerprint is unchanged is not looked into again.
+CREATE TABLE folders (path BLOB PRIMARY KEY, fingerprint INTEGER NOT NULL) WITHOUT ROWID;
 -- Folders that could not be listed, links that lead nowhere: found by the last full scan.
 CREATE TABLE scan_problems (path TEXT NOT NULL, reason TEXT NOT NULL);
 """

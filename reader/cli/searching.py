@@ -56,7 +56,7 @@ def query_words_last(args: list[str]) -> list[str]:
 
 def run_search(options: argparse.Namespace) -> int:
     from reader.cache import open_index
-    from reader.core.convert.render import format_date
+    from reader.core.files.dates import format_date
     from reader.core.search.query import QueryError, parse_query
     from reader.core.search.snippets import shown_snippet
 
@@ -68,7 +68,7 @@ def run_search(options: argparse.Namespace) -> int:
     index = open_index(root)
     try:
         refresh(index)
-        hits = index.search(query, options.limit)
+        hits = index.search(query, options.limit, keep=False)
     finally:
         index.close()
     for hit in hits:

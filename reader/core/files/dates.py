@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from email.utils import parsedate_to_datetime
 from typing import Any
+
+from reader.core.model import Article, DateSource
 
 _NUMERIC = re.compile(
     r"""^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})
@@ -70,6 +71,20 @@ def wall_stamp(moment: datetime) -> float | None:
     return moment.replace(tzinfo=UTC).timestamp()
 
 
+def format_date(article: Article) -> str:
+    """The article's date as the reader shows it: in the author's offset where the date has
+    one, else in the local time zone."""
+    if article.date is None:
+        return "no date"
+    moment = shown_moment(article.date)
+    text = moment.strftime("%Y-%m-%d %H:%M") if (moment.hour, moment.minute) != (0, 0) else (
+        moment.strftime("%Y-%m-%d")
+    )
+    if article.date_source is DateSource.MODIFIED:
+        text += " (file modified)"
+    return text
+
+
 def _valid(moment: datetime) -> datetime | None:
     return moment if 1900 <= moment.year <= 2200 else None
 
@@ -127,6 +142,8 @@ def parse_date(value: Any) -> datetime | None:
             int(fraction), zone,
         )
     try:
+        from email.utils import parsedate_to_datetime  # 10 ms to import: when needed
+
         moment = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from reader.core.files.dates import as_local, month_start
@@ -21,6 +22,15 @@ def articles(db: sqlite3.Connection) -> list[Article]:
         "ORDER BY stamp DESC NULLS LAST, id"
     )
     return [row_to_article(row) for row in rows]
+
+#: The columns of `summaries`: a list's line of each article, with nothing made of it.
+SUMMARY = "id, title, date, date_source, categories, tags, author"
+
+
+def summaries(db: sqlite3.Connection) -> Iterator[tuple]:
+    """Every article newest first, as the raw `SUMMARY` columns (dates in ISO form, lists
+    in JSON): 100,000 of them print in a fraction of the time `Article`s take."""
+    return db.execute(f"SELECT {SUMMARY} FROM articles ORDER BY stamp DESC NULLS LAST, id")
 
 def newest(db: sqlite3.Connection, limit: int) -> list[Article]:
     rows = db.execute(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from reader.core.files.scan import ArticleFile, Walk, file_at, is_article_path
@@ -174,7 +174,8 @@ class ArchiveIndex:
         if changes.removed:
             self._delete(changes.removed)
         done = 0
-        for entries in read_entries(stale, parallel, should_stop):
+        # Nothing to read, no reading machinery to import (the processes, the parsers).
+        for entries in read_entries(stale, parallel, should_stop) if stale else ():
             self._store(entries)
             done += len(entries)
             if on_batch is not None:
@@ -299,7 +300,7 @@ class ArchiveIndex:
                         (key_of(folder), key_of(folder + "/"), key_of(folder + "0")))
         if changes.removed:
             self._delete(changes.removed)
-        for entries in read_entries(stale, parallel=False):
+        for entries in read_entries(stale, parallel=False) if stale else ():
             self._store(entries)
         return changes
 
@@ -323,6 +324,10 @@ class ArchiveIndex:
     def articles(self) -> list[Article]:
         """Every article, newest first."""
         return listing.articles(self.db)
+
+    def summaries(self) -> Iterator[tuple]:
+        """Every article, newest first, as `listing.SUMMARY` rows: what `reader list` prints."""
+        return listing.summaries(self.db)
 
     def newest(self, limit: int) -> list[Article]:
         """The `limit` newest articles, newest first."""
@@ -352,10 +357,12 @@ class ArchiveIndex:
     def links(self, article_id: str) -> list[tuple[str, str]]:
         return listing.links(self.db, article_id)
 
-    def search(self, query: Query, limit: int = 50, marks: Marks = NO_MARKS) -> list[Hit]:
+    def search(self, query: Query, limit: int = 50, marks: Marks = NO_MARKS,
+               keep: bool = True) -> list[Hit]:
         """The first `limit` articles matching `query`: title matches first, then newest;
-        `marks` answer its `is:` filters."""
-        return self.engine.search(query, limit, marks)
+        `marks` answer its `is:` filters. `keep=False` for a single query: nothing is read
+        into memory for the next one."""
+        return self.engine.search(query, limit, marks, keep)
 
     def count_matches(self, query: Query, marks: Marks = NO_MARKS,
                       cap: int = 10_000) -> tuple[int, bool]:

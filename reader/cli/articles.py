@@ -117,11 +117,10 @@ def _first_category(categories: str) -> str:
 
 def _shown_date(date: str | None, source: str) -> str:
     """`format_date` of an index row's date, without building its `Article`."""
-    from reader.core.files.dates import format_date
-    from reader.core.model import Article, DateSource
+    from reader.core.files.dates import format_moment
 
-    return format_date(Article("", "", datetime.fromisoformat(date) if date else None,
-                               DateSource(source)))
+    return format_moment(datetime.fromisoformat(date) if date else None,
+                         source == "file modified")
 
 
 def _article_to_show(options: argparse.Namespace) -> tuple[Path, Article]:

@@ -1,6 +1,8 @@
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.core.files.dates import date_from_file_name, date_from_path, parse_date
 
@@ -66,3 +68,15 @@ def test_summer_time_is_the_zone_of_that_day(monkeypatch) -> None:
     finally:
         monkeypatch.setenv("TZ", "UTC")
         time.tzset()
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2200, 1, 1),
+                    timezones=st.sampled_from([UTC, timezone(timedelta(hours=8))])))
+def test_format_moment_writes_what_strftime_would(moment: datetime) -> None:
+    from reader.core.files.dates import format_moment, shown_moment
+
+    local = shown_moment(moment)
+    expected = local.strftime("%Y-%m-%d %H:%M" if (local.hour, local.minute) != (0, 0)
+                              else "%Y-%m-%d")
+    assert format_moment(moment) == expected
+    assert format_moment(moment, modified=True) == expected + " (file modified)"

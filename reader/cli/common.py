@@ -67,16 +67,19 @@ def print_problems(problems: list[Problem]) -> None:
 
 
 def refreshed_index(root: Path) -> ArchiveIndex:
-    """The archive's index, brought up to date with its files first. The caller closes it.
+    """The archive's index, brought up to date with its files first (or kept up to date by
+    a reader following the archive: `followers`). The caller closes it.
 
     A command asks it for what it prints (one article, one page of results), never for
     every article unless it prints every one.
     """
     from reader.cache import open_index
+    from reader.core.index.followers import followed
 
     index = open_index(root)
     try:
-        refresh(index)
+        if not followed(index.path, index.follow):  # else a running reader keeps it so
+            refresh(index)
     except BaseException:
         index.close()
         raise

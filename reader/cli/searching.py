@@ -10,7 +10,7 @@ from reader.cli.common import (
     add_archive,
     article_json,
     check_archive,
-    refresh,
+    refreshed_index,
     whole_number,
 )
 from reader.core.sanitize import display_path
@@ -55,7 +55,6 @@ def query_words_last(args: list[str]) -> list[str]:
 
 
 def run_search(options: argparse.Namespace) -> int:
-    from reader.cache import open_index
     from reader.core.files.dates import format_date
     from reader.core.search.query import QueryError, parse_query
     from reader.core.search.snippets import shown_snippet
@@ -65,9 +64,8 @@ def run_search(options: argparse.Namespace) -> int:
         query = parse_query(" ".join(options.query))
     except QueryError as error:
         raise UsageError(str(error)) from None
-    index = open_index(root)
+    index = refreshed_index(root)
     try:
-        refresh(index)
         hits = index.search(query, options.limit, keep=False)
     finally:
         index.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 import sys
 from pathlib import Path
 
@@ -156,3 +157,26 @@ def test_rows_no_folder_accounts_for_are_found(tmp_path: Path) -> None:
     (root / "later").rmdir()
     index.refresh()
     assert [a.id for a in index.articles()] == ["x/1.md"]
+
+
+def test_a_command_answers_from_the_index_a_running_reader_follows(
+        tmp_path: Path, reader_home: Path) -> None:
+    from reader.core.index.followers import followed, following
+
+    root = write_files(tmp_path / "a", {"x/1.md": POST.format(title="旧文章")})
+    env = dict(os.environ, READER_HOME=str(reader_home))
+    assert reader("search", str(root), "旧文章", env=env).returncode == 0
+    index = open_index(root)
+    write_files(root, {"x/2.md": POST.format(title="新文章")})  # its watcher is a moment away
+    with following(index.path) as beat:
+        beat()
+        assert followed(index.path) and not followed(index.path, follow=True)
+        # No walk: the follower's index is the answer.
+        assert reader("search", str(root), "新文章", env=env).returncode == 1
+        assert "新文章" not in reader("list", str(root), env=env).stdout
+        stale = time.time() - 60
+        os.utime(f"{index.path}.following", (stale, stale))  # a follower stopped (Ctrl-Z)
+        assert not followed(index.path)
+        assert reader("search", str(root), "新文章", env=env).returncode == 0
+    assert not followed(index.path)
+    index.close()

@@ -45,7 +45,9 @@ def timed(command: list[str], env: dict[str, str], runs: int) -> tuple[float, fl
 def bench(count: int, work: Path, home: Path, runs: int, rg: str | None) -> list[list[str]]:
     root = archive_for(work, count)
     env = dict(os.environ, READER_HOME=str(home))
-    reader = [sys.executable, "-m", "reader"]
+    # The installed command, as a script runs it (`python -m` adds runpy's own imports).
+    script = Path(sys.executable).parent / "reader"
+    reader = [str(script)] if script.exists() else [sys.executable, "-m", "reader"]
     subprocess.run([*reader, "index", str(root)], env=env, check=True,
                    stdout=subprocess.DEVNULL)
     first = subprocess.run([*reader, "list", str(root)], env=env, check=True,
@@ -64,6 +66,17 @@ def bench(count: int, work: Path, home: Path, runs: int, rg: str | None) -> list
         rows.append([f"{count:,}", label, f"{median * 1000:,.0f}", f"{worst * 1000:,.0f}",
                      f"{reference * 1000:,.0f}", f"{reference / median:.2f}×",
                      f"{floor * 1000:,.0f}"])
+    # The same search while a reader follows the archive (its watcher's lock, held here).
+    os.environ["READER_HOME"] = str(home)
+    from reader.cache import index_path
+    from reader.core.index.followers import following
+
+    with following(index_path(root)):
+        median, worst = timed([*reader, "search", str(root), "振兴", "--limit", "20"], env,
+                              runs)
+    rows.append([f"{count:,}", "search 振兴, a reader following", f"{median * 1000:,.0f}",
+                 f"{worst * 1000:,.0f}", f"{reference * 1000:,.0f}",
+                 f"{reference / median:.2f}×", f"{floor * 1000:,.0f}"])
     return rows
 
 

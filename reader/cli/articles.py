@@ -18,7 +18,9 @@ from reader.cli.common import (
     refreshed_index,
     whole_number,
 )
+from reader.core.files.dates import format_moment
 from reader.core.index.schema import id_of
+from reader.core.model import DateSource
 from reader.core.sanitize import display_path
 
 if TYPE_CHECKING:
@@ -82,16 +84,18 @@ def run_list(options: argparse.Namespace) -> int:
 
 def _plain_line(row: tuple) -> str:
     """A line of `reader list`, from a `listing.SUMMARY` row: date, path, title, category."""
-    article_id, title, date, source, categories, _, _ = row
+    article_id, title, _, date, source, categories, _, _ = row
     category = _first_category(categories)
-    return (f"{_shown_date(date, source)[:16]:16}  {display_path(id_of(article_id))}  {title}"
+    shown = format_moment(datetime.fromisoformat(date) if date else None,
+                          source == DateSource.MODIFIED.value)
+    return (f"{shown[:16]:16}  {display_path(id_of(article_id))}  {title}"
             + (f"  [{category}]" if category else ""))
 
 
 def _json_line(row: tuple, marks: Marks | None = None) -> str:
     """A line of `reader list --json`, as `article_json` writes an `Article`, with its read
     and starred marks."""
-    article_id, title, date, source, categories, tags, author = row
+    article_id, title, _, date, source, categories, tags, author = row
     fields = {
         "id": display_path(id_of(article_id)), "title": title, "date": date,
         "date_source": source, "categories": _json(categories), "tags": _json(tags),
@@ -113,14 +117,6 @@ def _json(text: str) -> list:
 def _first_category(categories: str) -> str:
     paths = json.loads(categories)
     return " › ".join(paths[0]) if paths else ""
-
-
-def _shown_date(date: str | None, source: str) -> str:
-    """`format_date` of an index row's date, without building its `Article`."""
-    from reader.core.files.dates import format_moment
-
-    return format_moment(datetime.fromisoformat(date) if date else None,
-                         source == "file modified")
 
 
 def _article_to_show(options: argparse.Namespace) -> tuple[Path, Article]:

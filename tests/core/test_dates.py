@@ -80,3 +80,4 @@ def test_format_moment_writes_what_strftime_would(moment: datetime) -> None:
                               else "%Y-%m-%d")
     assert format_moment(moment) == expected
     assert format_moment(moment, modified=True) == expected + " (file modified)"
+

@@ -24,13 +24,14 @@ def articles(db: sqlite3.Connection) -> list[Article]:
     return [row_to_article(row) for row in rows]
 
 #: The columns of `summaries`: a list's line of each article, with nothing made of it.
-SUMMARY = "id, title, date, date_source, categories, tags, author"
+SUMMARY = "id, title, stamp, date, date_source, categories, tags, author"
 
 
 def summaries(db: sqlite3.Connection) -> Iterator[tuple]:
     """Every article newest first, as the raw `SUMMARY` columns (dates in ISO form, lists
     in JSON): 100,000 of them print in a fraction of the time `Article`s take."""
-    return db.execute(f"SELECT {SUMMARY} FROM articles ORDER BY stamp DESC NULLS LAST, id")
+    return db.execute(f"SELECT {SUMMARY} FROM articles INDEXED BY articles_list "
+                      "ORDER BY stamp DESC NULLS LAST, id")
 
 def newest(db: sqlite3.Connection, limit: int) -> list[Article]:
     rows = db.execute(

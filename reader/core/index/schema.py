@@ -55,6 +55,10 @@ CREATE INDEX articles_by_stamp ON articles (stamp DESC, id);
 CREATE INDEX articles_by_wall ON articles (wall) WHERE wall IS NOT NULL;
 -- Covers a title search: a scan of titles reads this small index, not the wide rows.
 CREATE INDEX articles_titles ON articles (stamp DESC, id, ntitle);
+-- Covers `reader list` (and its --json): 100,000 lines read in order from a small index
+-- instead of the wide rows (75 ms against 450).
+CREATE INDEX articles_list ON articles
+    (stamp DESC, id, title, date, date_source, categories, tags, author);
 -- Covers a search of filters alone (cat:, tag:, author:, after:, before:) the same way.
 CREATE INDEX articles_filters ON articles (stamp DESC, id, ncategories, ntags, nauthor);
 -- The text apart from the metadata: listing and title searches read small rows, and a

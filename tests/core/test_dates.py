@@ -81,3 +81,27 @@ def test_format_moment_writes_what_strftime_would(moment: datetime) -> None:
     assert format_moment(moment) == expected
     assert format_moment(moment, modified=True) == expected + " (file modified)"
 
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Australia/Sydney", "Asia/Shanghai"])
+def test_format_moment_in_time_zones_with_summer_time(zone: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`reader list` writes dates with `localtime`; the pane with `astimezone`: the same."""
+    import time
+
+    from reader.core.files.dates import as_local, format_moment
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        for text in ["2022-03-13T06:59:00+00:00", "2022-03-13T07:00:00+00:00",
+                     "2022-10-01T15:59:00+00:00", "2022-04-02T16:00:00+00:00",
+                     "2021-12-31T16:00:00+00:00", "1969-07-20T20:17:40+00:00"]:
+            moment = datetime.fromisoformat(text)
+            local = as_local(moment)
+            expected = local.strftime("%Y-%m-%d %H:%M" if (local.hour, local.minute) != (0, 0)
+                                      else "%Y-%m-%d")
+            assert format_moment(moment) == expected, text
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -43,7 +43,6 @@ def index_file(file: ArticleFile) -> Entry:
     # Imported here: a command that finds nothing changed never reads a file, and these
     # (the parsers, their regular expressions) are most of its start-up.
     from reader.core.convert.extract import extract
-    from reader.core.convert.markdown import markdown_text
     from reader.core.convert.templates import render_templates
     from reader.core.files.source import problem_of, read_article
     from reader.core.index.schema import article_row
@@ -56,7 +55,12 @@ def index_file(file: ArticleFile) -> Entry:
         # HTML's text comes from the fast extractor (the same text, tests check); Markdown's
         # from the document parser, since a regex cannot tell `[a][1]` or a fence's language
         # from text. 2.6 ms an article against 0.4: Markdown archives are the smaller ones.
-        text = extracted.text if source.is_html else markdown_text(body, article.link)
+        if source.is_html:
+            text = extracted.text
+        else:
+            from reader.core.convert.markdown import markdown_text  # markdown-it: if needed
+
+            text = markdown_text(body, article.link)
     except Exception as error:  # LoadError, or a bug on one odd file: that file's problem
         return Entry(file.id, file.size, file.mtime, problem=problem_of(file.id, error).reason)
     fields = " ".join([article.title, *(" ".join(p) for p in article.categories),

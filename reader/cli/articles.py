@@ -82,14 +82,16 @@ def run_list(options: argparse.Namespace) -> int:
     return 0
 
 
+_MODIFIED = DateSource.MODIFIED.value
+
+
 def _plain_line(row: tuple) -> str:
     """A line of `reader list`, from a `listing.SUMMARY` row: date, path, title, category."""
     article_id, title, _, date, source, categories, _, _ = row
     category = _first_category(categories)
-    shown = format_moment(datetime.fromisoformat(date) if date else None,
-                          source == DateSource.MODIFIED.value)
-    return (f"{shown[:16]:16}  {display_path(id_of(article_id))}  {title}"
-            + (f"  [{category}]" if category else ""))
+    date_text = format_moment(datetime.fromisoformat(date) if date else None, source == _MODIFIED)
+    shown = display_path(article_id.decode("utf-8", "surrogateescape"))  # `id_of`, inlined
+    return f"{date_text[:16]:16}  {shown}  {title}" + (f"  [{category}]" if category else "")
 
 
 def _json_line(row: tuple, marks: Marks | None = None) -> str:

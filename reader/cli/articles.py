@@ -87,7 +87,7 @@ _MODIFIED = DateSource.MODIFIED.value
 
 def _plain_line(row: tuple) -> str:
     """A line of `reader list`, from a `listing.SUMMARY` row: date, path, title, category."""
-    article_id, title, _, date, source, categories, _, _ = row
+    article_id, title, _, date, source, categories, *_ = row
     category = _first_category(categories)
     date_text = format_moment(datetime.fromisoformat(date) if date else None, source == _MODIFIED)
     shown = display_path(article_id.decode("utf-8", "surrogateescape"))  # `id_of`, inlined
@@ -97,11 +97,11 @@ def _plain_line(row: tuple) -> str:
 def _json_line(row: tuple, marks: Marks | None = None) -> str:
     """A line of `reader list --json`, as `article_json` writes an `Article`, with its read
     and starred marks."""
-    article_id, title, _, date, source, categories, tags, author = row
+    article_id, title, _, date, source, categories, tags, author, summary, draft, page = row
     fields = {
         "id": display_path(id_of(article_id)), "title": title, "date": date,
         "date_source": source, "categories": _json(categories), "tags": _json(tags),
-        "author": author,
+        "author": author, "summary": summary, "draft": bool(draft), "page": bool(page),
     }
     if marks is not None:
         fields["read"] = id_of(article_id) in marks.read

@@ -86,7 +86,7 @@ def test_format_moment_writes_what_strftime_would(moment: datetime) -> None:
 @pytest.mark.parametrize("zone", ["America/New_York", "Australia/Sydney", "Asia/Shanghai"])
 def test_format_moment_in_time_zones_with_summer_time(zone: str,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """`reader list` writes dates with `localtime`; the pane with `astimezone`: the same."""
+    """`format_moment` (what `reader list` writes) agrees with `strftime` across summer time."""
     import time
 
     from reader.core.files.dates import as_local, format_moment

@@ -24,7 +24,7 @@ def articles(db: sqlite3.Connection) -> list[Article]:
     return [row_to_article(row) for row in rows]
 
 #: The columns of `summaries`: a list's line of each article, with nothing made of it.
-SUMMARY = "id, title, stamp, date, date_source, categories, tags, author"
+SUMMARY = "id, title, stamp, date, date_source, categories, tags, author, summary, draft, page"
 
 
 def summaries(db: sqlite3.Connection) -> Iterator[tuple]:

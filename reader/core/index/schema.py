@@ -13,7 +13,7 @@ from reader.core.files.dates import wall_stamp
 from reader.core.model import Article, DateSource
 from reader.core.search.fold import normalise
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -58,7 +58,7 @@ CREATE INDEX articles_titles ON articles (stamp DESC, id, ntitle);
 -- Covers `reader list` (and its --json): 100,000 lines read in order from a small index
 -- instead of the wide rows (75 ms against 450).
 CREATE INDEX articles_list ON articles
-    (stamp DESC, id, title, date, date_source, categories, tags, author);
+    (stamp DESC, id, title, date, date_source, categories, tags, author, summary, draft, page);
 -- Covers a search of filters alone (cat:, tag:, author:, after:, before:) the same way.
 CREATE INDEX articles_filters ON articles (stamp DESC, id, ncategories, ntags, nauthor);
 -- The text apart from the metadata: listing and title searches read small rows, and a

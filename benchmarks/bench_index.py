@@ -1,6 +1,7 @@
 """Benchmark the index: cold build, warm open, live reload, refresh, memory, size.
 
     python benchmarks/bench_index.py [--sizes 10000 100000] [--work /tmp/reader-bench]
+                                     [--keep /tmp/reader-bench-homes]
 
 Archives are generated once (benchmarks/generate.py, seed 7) under --work and reused. Every
 figure of the table comes from this one run. The page cache is warm for the floors and the
@@ -158,9 +159,14 @@ def folder_size(root: Path) -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
 
 
-def bench(count: int, work: Path) -> dict[str, str]:
+def bench(count: int, work: Path, keep: Path | None = None) -> dict[str, str]:
     root = archive_for(work, count)
-    home = Path(tempfile.mkdtemp(prefix="reader-bench-home-"))
+    if keep is not None:
+        home = keep / f"home-{count}"
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+    else:
+        home = Path(tempfile.mkdtemp(prefix="reader-bench-home-"))
     env = dict(os.environ, READER_HOME=str(home))
     reader = [sys.executable, "-m", "reader"]
     row: dict[str, str] = {"articles": f"{count:,}"}
@@ -202,7 +208,8 @@ def bench(count: int, work: Path) -> dict[str, str]:
         f"{max(rss for _, rss in opens) / 1024:.0f} UI"
     )
     row["index / archive"] = f"{index_size / 1e6:,.0f} / {archive_size / 1e6:,.0f} MB"
-    shutil.rmtree(home, ignore_errors=True)
+    if keep is None:
+        shutil.rmtree(home, ignore_errors=True)
     return row
 
 
@@ -210,9 +217,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "reader-bench")
+    parser.add_argument("--keep", type=Path,
+                        help="keep each size's index in KEEP/home-N (for bench_search.py --home)")
     options = parser.parse_args()
     options.work.mkdir(parents=True, exist_ok=True)
-    rows = [bench(count, options.work) for count in options.sizes]
+    rows = []
+    for count in options.sizes:
+        rows.append(bench(count, options.work, options.keep))
+        print(rows[-1], file=sys.stderr, flush=True)
     columns = list(rows[0])
     print("| " + " | ".join(columns) + " |")
     print("|" + "---|" * len(columns))

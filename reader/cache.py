@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.core.index.store import ArchiveIndex
-from reader.settings import archive_key, cache_dir
+from reader.settings import archive_key, cache_dir, follows_every_link
 
 
 def index_path(root: Path) -> Path:
@@ -16,6 +16,11 @@ def index_path(root: Path) -> Path:
     return cache_dir() / "index" / f"{archive_key(root)}.sqlite3"
 
 
-def open_index(root: Path) -> ArchiveIndex:
-    """The index of the archive at `root`, in the cache (opened lazily, on first use)."""
-    return ArchiveIndex(root, index_path(root))
+def open_index(root: Path, follow: bool | None = None) -> ArchiveIndex:
+    """The index of the archive at `root`, in the cache (opened lazily, on first use).
+
+    `follow`: follow every symbolic link; by default as the user asked (`--follow`, or the
+    `follow_symlinks` setting), else only links that stay inside the archive.
+    """
+    return ArchiveIndex(root, index_path(root),
+                        follow=follows_every_link() if follow is None else follow)

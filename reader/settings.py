@@ -273,3 +273,13 @@ def _toml(value: Any) -> str:
 
 
 SETTING_NAMES = frozenset(f.name for f in fields(Settings)) - {"keys", "problems", "path"}
+
+
+#: Set (to 1) by `--follow` for the whole process, the UI's workers included.
+FOLLOW_VARIABLE = "READER_FOLLOW_SYMLINKS"
+
+
+def follows_every_link() -> bool:
+    """Should archives be read following every symbolic link (`--follow`, or
+    `follow_symlinks = true` in config.toml)?"""
+    return os.environ.get(FOLLOW_VARIABLE) == "1" or Settings.load().follow_symlinks

@@ -5,21 +5,32 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.cli.common import (
-    article_json,
+    add_archive,
     check_archive,
     find_article,
-    indexed_archive,
     print_problems,
+    refreshed_index,
     whole_number,
 )
+from reader.core.files.dates import format_moment
+from reader.core.index.schema import id_of
+from reader.core.model import DateSource
 from reader.core.sanitize import display_path
+
+if TYPE_CHECKING:
+    from reader.core.model import Article
+    from reader.core.search.marks import Marks
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
     lister = commands.add_parser("list", help="list the archive's articles, newest first")
-    lister.add_argument("archive")
+    add_archive(lister)
     lister.add_argument("--json", action="store_true", help="JSON Lines, one article a line "
                         "(with its read and starred marks)")
     which = lister.add_mutually_exclusive_group()
@@ -29,7 +40,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                        help="only articles that arrived since the reader was last opened")
     lister.set_defaults(run=run_list)
     shower = commands.add_parser("show", help="print one article as the reader shows it")
-    shower.add_argument("archive")
+    add_archive(shower)
     shower.add_argument("id", help="the article's path inside the archive, as `list` prints it")
     shower.add_argument("--format", choices=("markdown", "text"), default="markdown")
     shower.add_argument("--width", type=whole_number(20, "a width of 20 cells or more"), default=80,
@@ -38,40 +49,85 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     for name, what in (("images", "the article's images, numbered as in its text, and its "
                                   "cover"), ("links", "the article's links and their targets")):
         picker = commands.add_parser(name, help=f"print {what}")
-        picker.add_argument("archive")
+        add_archive(picker)
         picker.add_argument("id")
         picker.add_argument("--json", action="store_true", help="JSON Lines")
         picker.set_defaults(run=run_targets)
 
 
 def run_list(options: argparse.Namespace) -> int:
-    from reader.core.convert.render import format_date
-
     root = check_archive(options.archive)
-    archive = indexed_archive(root)
-    articles = archive.newest_first()
+    index = refreshed_index(root)
+    try:
+        rows = list(index.summaries())
+        problems = index.problems()
+    finally:
+        index.close()
     marks = None
     if options.json or options.unread or options.starred or options.new:
         from reader.state.session import peek_marks
 
-        marks = peek_marks(root, [a.id for a in articles] if options.new else None)
-        keep = (lambda a: a.id not in marks.read) if options.unread else (
-            (lambda a: a.id in marks.starred) if options.starred else
-            (lambda a: a.id in marks.new) if options.new else None)
+        ids = [id_of(row[0]) for row in rows]
+        marks = peek_marks(root, ids if options.new else None)
+        keep = (lambda i: i not in marks.read) if options.unread else (
+            (lambda i: i in marks.starred) if options.starred else
+            (lambda i: i in marks.new) if options.new else None)
         if keep is not None:
-            articles = [a for a in articles if keep(a)]
-    for article in articles:
-        if options.json:
-            row = article_json(article)
-            if marks is not None:
-                row["read"], row["starred"] = article.id in marks.read, article.id in marks.starred
-            print(json.dumps(row, ensure_ascii=False))
-        else:
-            category = article.category_paths[0] if article.categories else ""
-            print(f"{format_date(article)[:16]:16}  {display_path(article.id)}  {article.title}"
-                  + (f"  [{category}]" if category else ""))
-    print_problems(archive.problems)
+            rows = [row for row, i in zip(rows, ids, strict=True) if keep(i)]
+    lines = [_json_line(row, marks) if options.json else _plain_line(row) for row in rows]
+    if lines:
+        lines.append("")
+        sys.stdout.write("\n".join(lines))
+    print_problems(problems)
     return 0
+
+
+_MODIFIED = DateSource.MODIFIED.value
+
+
+def _plain_line(row: tuple) -> str:
+    """A line of `reader list`, from a `listing.SUMMARY` row: date, path, title, category."""
+    article_id, title, _, date, source, categories, *_ = row
+    category = _first_category(categories)
+    date_text = format_moment(datetime.fromisoformat(date) if date else None, source == _MODIFIED)
+    shown = display_path(article_id.decode("utf-8", "surrogateescape"))  # `id_of`, inlined
+    return f"{date_text[:16]:16}  {shown}  {title}" + (f"  [{category}]" if category else "")
+
+
+def _json_line(row: tuple, marks: Marks | None = None) -> str:
+    """A line of `reader list --json`, as `article_json` writes an `Article`, with its read
+    and starred marks."""
+    article_id, title, _, date, source, categories, tags, author, summary, draft, page = row
+    fields = {
+        "id": display_path(id_of(article_id)), "title": title, "date": date,
+        "date_source": source, "categories": _json(categories), "tags": _json(tags),
+        "author": author, "summary": summary, "draft": bool(draft), "page": bool(page),
+    }
+    if marks is not None:
+        fields["read"] = id_of(article_id) in marks.read
+        fields["starred"] = id_of(article_id) in marks.starred
+    return json.dumps(fields, ensure_ascii=False)
+
+
+@lru_cache(maxsize=4096)
+def _json(text: str) -> list:
+    """A JSON list of the index: the same few category lists come back thousands of times."""
+    return json.loads(text)
+
+
+@lru_cache(maxsize=4096)
+def _first_category(categories: str) -> str:
+    paths = json.loads(categories)
+    return " › ".join(paths[0]) if paths else ""
+
+
+def _article_to_show(options: argparse.Namespace) -> tuple[Path, Article]:
+    root = check_archive(options.archive)
+    index = refreshed_index(root)
+    try:
+        return root, find_article(index, options.id)
+    finally:
+        index.close()
 
 
 def run_targets(options: argparse.Namespace) -> int:
@@ -79,12 +135,19 @@ def run_targets(options: argparse.Namespace) -> int:
     from reader.core.convert.targets import image_targets, link_targets
     from reader.core.files.local import Permalinks
 
-    archive = indexed_archive(check_archive(options.archive))
-    article = find_article(archive, options.id)
-    document = render_article(archive.root, article)
-    targets = (image_targets(document, article, archive.root) if options.command == "images"
-               else link_targets(document, article, archive.root, archive.articles,
-                                 Permalinks.of(archive.articles.values())))
+    root = check_archive(options.archive)
+    index = refreshed_index(root)
+    try:
+        article = find_article(index, options.id)
+        # Links to other articles are found among all of them; images need none.
+        articles = ({a.id: a for a in index.articles()} if options.command == "links"
+                    else {})
+    finally:
+        index.close()
+    document = render_article(root, article)
+    targets = (image_targets(document, article, root) if options.command == "images"
+               else link_targets(document, article, root, articles,
+                                 Permalinks.of(articles.values())))
     for target in targets:
         if options.json:
             print(json.dumps({
@@ -110,9 +173,8 @@ def run_show(options: argparse.Namespace) -> int:
     from reader.core.layout.lines import layout, plain_text
     from reader.core.layout.markdown_out import to_markdown
 
-    archive = indexed_archive(check_archive(options.archive))
-    article = find_article(archive, options.id)
-    document = render_article(archive.root, article)
+    root, article = _article_to_show(options)
+    document = render_article(root, article)
     if options.format == "text":
         print(plain_text(layout(document, options.width)))
     else:

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.core.files.archive import Archive
-from reader.core.model import Article, Problem
 from reader.core.sanitize import display_path
+
+if TYPE_CHECKING:
+    from reader.core.files.archive import Archive
+    from reader.core.index.store import ArchiveIndex
+    from reader.core.model import Article, Problem
 
 
 class UsageError(Exception):
     """A bad argument from the user: a one-line message and exit status 2."""
+
+
+def add_archive(parser: argparse.ArgumentParser, help: str | None = None) -> None:
+    """The archive argument every command takes, and `--follow`."""
+    parser.add_argument("archive", help=help)
+    parser.add_argument("--follow", action="store_true",
+                        help="follow every symbolic link, also out of the archive (as rg -L); "
+                        "by default only links that stay inside are followed")
 
 
 def check_archive(path: str) -> Path:
@@ -53,13 +66,32 @@ def print_problems(problems: list[Problem]) -> None:
         print(f"{problem.path}: {problem.reason}", file=sys.stderr)
 
 
-def indexed_archive(root: Path) -> Archive:
-    """The archive as its index holds it, brought up to date first."""
+def refreshed_index(root: Path) -> ArchiveIndex:
+    """The archive's index, brought up to date with its files first (or kept up to date by
+    a reader following the archive: `followers`). The caller closes it.
+
+    A command asks it for what it prints (one article, one page of results), never for
+    every article unless it prints every one.
+    """
     from reader.cache import open_index
+    from reader.core.index.followers import followed
 
     index = open_index(root)
     try:
-        refresh(index)
+        if not followed(index.path, index.follow):  # else a running reader keeps it so
+            refresh(index)
+    except BaseException:
+        index.close()
+        raise
+    return index
+
+
+def indexed_archive(root: Path) -> Archive:
+    """The whole archive as its index holds it, brought up to date first."""
+    from reader.core.files.archive import Archive
+
+    index = refreshed_index(root)
+    try:
         ordered = index.articles()
         return Archive(root, {a.id: a for a in ordered}, index.problems())
     finally:
@@ -87,38 +119,55 @@ def refresh(index) -> None:
         print("\r\x1b[K", end="", file=sys.stderr, flush=True)
 
 
-def find_article(archive: Archive, text: str) -> Article:
-    """The article `text` names: its id as `list` prints it, or its path (`./a/b.md`, or
-    absolute, inside the archive); or a `UsageError` that says why there is none."""
+def _candidates(root: Path, text: str) -> list[str]:
+    """The ids `text` may name: itself as `list` prints it, or a path (`./a/b.md`, or
+    absolute) inside the archive."""
     candidates = [text]
     path = Path(text)
     try:
         inside = (path if path.is_absolute() else Path.cwd() / path).resolve().relative_to(
-            archive.root.resolve())
+            root.resolve())
         candidates.append(inside.as_posix())
     except (ValueError, OSError):
         pass
     if text.startswith("./"):
         candidates.append(text[2:])
+    return candidates
+
+
+def find_article(index: ArchiveIndex, text: str) -> Article:
+    """The article `text` names: its id as `list` prints it, or its path (`./a/b.md`, or
+    absolute, inside the archive); or a `UsageError` that says why there is none. Looked up
+    by id: one row, not the whole archive."""
+    candidates = _candidates(index.root, text)
+    for candidate in candidates:
+        article = index.article(candidate)
+        if article is not None:
+            return article
+    shown = set(candidates)  # a name with odd bytes, given as `list` shows it
+    article = next((a for a in index.articles() if display_path(a.id) in shown), None)
+    if article is not None:
+        return article
+    problem = next((p for p in index.problems() if p.path in shown), None)
+    reason = f": {problem.reason}" if problem else ""
+    raise UsageError(f"no article {text!r} in {display_path(str(index.root))}{reason}")
+
+
+def article_id(archive: Archive, text: str) -> str:
+    """The id of the article `text` names (see `find_article`), in a loaded archive."""
+    candidates = _candidates(archive.root, text)
     for candidate in candidates:
         article = archive.find(candidate)
         if article is not None:
-            return article
+            return article.id
     problem = next((p for p in archive.problems if p.path in candidates), None)
     reason = f": {problem.reason}" if problem else ""
     raise UsageError(f"no article {text!r} in {display_path(str(archive.root))}{reason}")
 
 
-def article_id(archive: Archive, text: str) -> str:
-    """The id of the article `text` names (see `find_article`)."""
-    return find_article(archive, text).id
-
-
 def whole_number(least: int, wanted: str):
     """An argparse type: a whole number of at least `least`; `wanted` says what is, for the
     error (`a width of 20 cells or more`)."""
-    import argparse
-
     def parse(text: str) -> int:
         try:
             number = int(text)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reader.cli.common import check_archive
+from reader.cli.common import add_archive, check_archive
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
     indexer = commands.add_parser("index", help="build or refresh the archive's index")
-    indexer.add_argument("archive")
+    add_archive(indexer)
     indexer.set_defaults(run=run_index)
 
 

@@ -7,11 +7,13 @@ imported only when it is started, so `reader list` stays fast and never needs a 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from reader import __version__
 from reader.cli import articles, config, indexing, marks, searching
-from reader.cli.common import UsageError, check_archive
+from reader.cli.common import UsageError, add_archive, check_archive
+from reader.settings import FOLLOW_VARIABLE
 
 #: The modules of the commands, in the order `--help` lists them.
 MODULES = (articles, searching, marks, indexing, config)
@@ -28,7 +30,7 @@ def _parser() -> tuple[argparse.ArgumentParser, set[str]]:
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     opener = commands.add_parser("open", help="open the archive in the reader (the default)")
-    opener.add_argument("archive", help="the archive's folder")
+    add_archive(opener, help="the archive's folder")
     opener.set_defaults(run=_run_open)
     for module in MODULES:
         module.add_parsers(commands)
@@ -54,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the `reader` command; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     parser, commands = _parser()
-    if args and not args[0].startswith("-") and args[0] not in commands:
+    lead = 1 if args[:1] == ["--follow"] else 0  # `reader --follow ARCHIVE`
+    if len(args) > lead and not args[lead].startswith("-") and args[lead] not in commands:
         args.insert(0, "open")
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -68,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     from reader.settings import Settings
 
     Settings.load().apply()
+    if getattr(options, "follow", False):
+        # For the whole process: the UI's workers open the index as the commands do.
+        os.environ[FOLLOW_VARIABLE] = "1"
     try:
         if options.command not in ("config", "open"):
             _settings_problems()

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from reader.cli.common import UsageError, article_json, check_archive, refresh, whole_number
+from reader.cli.common import (
+    UsageError,
+    add_archive,
+    article_json,
+    check_archive,
+    refreshed_index,
+    whole_number,
+)
 from reader.core.sanitize import display_path
 
 
@@ -15,7 +22,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         description="Words must all match (any length, Chinese included); \"a phrase\" as "
         "written; -word excludes; filters: cat: tag: author: after:2022-05 before:2022-06-01.",
     )
-    searcher.add_argument("archive")
+    add_archive(searcher)
     searcher.add_argument("query", nargs="+", help="one or more words, joined by spaces")
     searcher.add_argument("--json", action="store_true", help="JSON Lines")
     searcher.add_argument("--limit", type=whole_number(1, "a whole number above 0"), default=20,
@@ -48,8 +55,7 @@ def query_words_last(args: list[str]) -> list[str]:
 
 
 def run_search(options: argparse.Namespace) -> int:
-    from reader.cache import open_index
-    from reader.core.convert.render import format_date
+    from reader.core.files.dates import format_date
     from reader.core.search.query import QueryError, parse_query
     from reader.core.search.snippets import shown_snippet
 
@@ -58,10 +64,9 @@ def run_search(options: argparse.Namespace) -> int:
         query = parse_query(" ".join(options.query))
     except QueryError as error:
         raise UsageError(str(error)) from None
-    index = open_index(root)
+    index = refreshed_index(root)
     try:
-        refresh(index)
-        hits = index.search(query, options.limit)
+        hits = index.search(query, options.limit, keep=False)
     finally:
         index.close()
     for hit in hits:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from textual import work
@@ -22,6 +23,7 @@ from reader.cache import open_index
 from reader.core import live
 from reader.core.grouping import Grouping
 from reader.core.index.entries import Changes, Progress
+from reader.core.index.followers import following
 from reader.core.index.store import ArchiveIndex
 
 #: How often the sidebar is refreshed while an archive loads.
@@ -158,15 +160,9 @@ class ArchiveLoader(Widget):
         worker = get_current_worker()
         index = open_index(self.root)
         try:
-            for seen in live.watch_archive(self.root, self._stop):
-                if worker.is_cancelled:
-                    break
-                if not seen.any:
-                    continue
-                changes = live.apply_path_changes(index, seen)
-                if changes.any:
-                    self._post(live.with_changes(index, self.snapshot, changes, self.grouping))
-                    self.post_message(self.Changed(changes))
+            # While this runs, `reader search` and friends answer from the index at once.
+            with following(index.path, index.follow) as beat:
+                self._follow(index, worker, beat)
         except sqlite3.OperationalError as error:
             self.post_message(self.Failed(f"Stopped following the archive's changes: {error}",
                                           "warning"))
@@ -177,6 +173,18 @@ class ArchiveLoader(Widget):
                 "search finds nothing until then."))
         finally:
             index.close()
+
+    def _follow(self, index: ArchiveIndex, worker: Worker, beat: Callable[[], None]) -> None:
+        for seen in live.watch_archive(self.root, self._stop):
+            if worker.is_cancelled:
+                break
+            beat()
+            if not seen.any:
+                continue
+            changes = live.apply_path_changes(index, seen)
+            if changes.any:
+                self._post(live.with_changes(index, self.snapshot, changes, self.grouping))
+                self.post_message(self.Changed(changes))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that failed says so, instead of leaving the screen waiting."""

@@ -210,3 +210,17 @@ def test_config_edit_opens_the_users_editor(tmp_path: Path, reader_home: Path,
     monkeypatch.setenv("VISUAL", str(editor))
     assert run("config", "edit").returncode == 0
     assert Path(record.read_text()) == reader_home / "config" / "config.toml"
+
+
+def test_list_json_writes_what_article_json_writes(sample: Path) -> None:
+    """`reader list --json` formats index rows itself (for speed); it must stay the same as
+    `article_json` of each article, field for field."""
+    from reader.cache import open_index
+    from reader.cli.common import article_json
+
+    listed = [json.loads(line) for line in run("list", "--json", str(sample)).stdout.splitlines()]
+    index = open_index(sample)
+    expected = [article_json(article) for article in index.articles()]
+    index.close()
+    assert [{k: v for k, v in row.items() if k not in ("read", "starred")} for row in listed] \
+        == expected

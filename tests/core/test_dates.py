@@ -1,6 +1,8 @@
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.core.files.dates import date_from_file_name, date_from_path, parse_date
 
@@ -65,4 +67,41 @@ def test_summer_time_is_the_zone_of_that_day(monkeypatch) -> None:
         assert groups[0].key == "date:2023-07"
     finally:
         monkeypatch.setenv("TZ", "UTC")
+        time.tzset()
+
+
+@given(st.datetimes(min_value=datetime(1900, 1, 2), max_value=datetime(2200, 1, 1),
+                    timezones=st.sampled_from([UTC, timezone(timedelta(hours=8))])))
+def test_format_moment_writes_what_strftime_would(moment: datetime) -> None:
+    from reader.core.files.dates import format_moment, shown_moment
+
+    local = shown_moment(moment)
+    expected = local.strftime("%Y-%m-%d %H:%M" if (local.hour, local.minute) != (0, 0)
+                              else "%Y-%m-%d")
+    assert format_moment(moment) == expected
+    assert format_moment(moment, modified=True) == expected + " (file modified)"
+
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Australia/Sydney", "Asia/Shanghai"])
+def test_format_moment_in_time_zones_with_summer_time(zone: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`format_moment` (what `reader list` writes) agrees with `strftime` across summer time."""
+    import time
+
+    from reader.core.files.dates import as_local, format_moment
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        for text in ["2022-03-13T06:59:00+00:00", "2022-03-13T07:00:00+00:00",
+                     "2022-10-01T15:59:00+00:00", "2022-04-02T16:00:00+00:00",
+                     "2021-12-31T16:00:00+00:00", "1969-07-20T20:17:40+00:00"]:
+            moment = datetime.fromisoformat(text)
+            local = as_local(moment)
+            expected = local.strftime("%Y-%m-%d %H:%M" if (local.hour, local.minute) != (0, 0)
+                                      else "%Y-%m-%d")
+            assert format_moment(moment) == expected, text
+    finally:
+        monkeypatch.undo()
         time.tzset()

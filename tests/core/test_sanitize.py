@@ -81,3 +81,12 @@ def test_any_text_in_any_field_comes_out_clean(tmp_path: Path, title: str, body:
     path.write_text(meta + "\n\n" + body, encoding="utf-8")
     for text in _render_everything(path, tmp_path):
         assert_clean(text)
+
+
+@given(st.text())
+def test_display_path_takes_its_shortcut_only_when_nothing_would_change(text: str) -> None:
+    import os
+
+    from reader.core.sanitize import clean_line, display_path
+
+    assert display_path(text) == clean_line(os.fsencode(text).decode("utf-8", "replace"), 1000)

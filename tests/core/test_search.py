@@ -112,12 +112,19 @@ def window(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> i
     return request.param
 
 
+@pytest.fixture(params=[True, False], ids=["kept-in-memory", "single-query"])
+def keep(request: pytest.FixtureRequest) -> bool:
+    """A search screen keeps titles and the newest texts in memory; the command line asks
+    SQLite for them (one query): both must give the same answer."""
+    return request.param
+
+
 @pytest.mark.parametrize("length", [1, 2, 3, 6])
-def test_chinese_queries_match_the_oracle(corpus, length: int, window: int) -> None:
+def test_chinese_queries_match_the_oracle(corpus, length: int, window: int, keep: bool) -> None:
     _, index, shown = corpus
     for word in _sample_words(shown, length, 12, seed=length):
         expected = oracle(shown, word)
-        got = {hit.article.id for hit in index.search(parse_query(word), limit=10_000)}
+        got = {hit.article.id for hit in index.search(parse_query(word), 10_000, keep)}
         assert got == expected, word
 
 
@@ -128,25 +135,25 @@ def test_chinese_queries_match_the_oracle(corpus, length: int, window: int) -> N
     "蓝鲸计划", "quokkadb", "不存在的词语", "-的", "宽\u200b空", "co\u00adop", "宽空",
     '"the guide and"', '"one item"', "kotlinx", "guidesecretzz", '"let x = 1"',
 ])
-def test_queries_match_the_oracle(corpus, query: str, window: int) -> None:
+def test_queries_match_the_oracle(corpus, query: str, window: int, keep: bool) -> None:
     _, index, shown = corpus
     expected = oracle(shown, query)
-    got = [hit.article.id for hit in index.search(parse_query(query), limit=10_000)]
+    got = [hit.article.id for hit in index.search(parse_query(query), 10_000, keep)]
     assert len(got) == len(set(got))
     assert set(got) == expected
 
 
-def test_ranking_title_first_then_newest(corpus, window: int) -> None:
+def test_ranking_title_first_then_newest(corpus, window: int, keep: bool) -> None:
     _, index, _ = corpus
-    hits = index.search(parse_query("rust"), limit=50)
+    hits = index.search(parse_query("rust"), 50, keep)
     assert hits[0].in_title and hits[0].article.id == "latin/a.md"
     rest = [h.article.date for h in hits if not h.in_title]
     assert rest == sorted(rest, reverse=True)
 
 
-def test_first_page_only(corpus, window: int) -> None:
+def test_first_page_only(corpus, window: int, keep: bool) -> None:
     _, index, shown = corpus
-    hits = index.search(parse_query("的"), limit=20)
+    hits = index.search(parse_query("的"), 20, keep)
     assert len(hits) == 20 and len(oracle(shown, "的")) > 20
 
 
@@ -200,7 +207,7 @@ def test_negated_filters_are_refused() -> None:
         parse_query("-tag:rust")
 
 
-def test_title_matches_page_through_filters(corpus, window: int) -> None:
+def test_title_matches_page_through_filters(corpus, window: int, keep: bool) -> None:
     """Title candidates go to SQLite a chunk at a time, newest first; a filter that drops
     the newest of them must still give the newest that pass, as the oracle does."""
     _, index, shown = corpus
@@ -217,7 +224,7 @@ def test_title_matches_page_through_filters(corpus, window: int) -> None:
              if article_id in oracle(shown, text) and common in normalise(article.title)),
             key=lambda a: (-a.date.timestamp(), a.id))
         assert len(expected) >= 3, text
-        hits = index.search(query, limit=3)
+        hits = index.search(query, 3, keep)
         assert [h.article.id for h in hits] == [a.id for a in expected[:3]], text
         assert all(hit.in_title for hit in hits)
 

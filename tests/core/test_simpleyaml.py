@@ -102,7 +102,7 @@ def _front_matter_of(root: Path, limit: int | None = None) -> list[tuple[Path, s
         if limit is not None and number >= limit:
             break
         try:
-            text = frontmatter.normalise_newlines(file.path.read_bytes().decode("utf-8"))
+            text = frontmatter.normalise_newlines(Path(file.path).read_bytes().decode("utf-8"))
         except (OSError, UnicodeDecodeError):
             continue
         opening = frontmatter._YAML_OPEN.match(text)

@@ -11,9 +11,17 @@ import html
 import re
 from dataclasses import dataclass
 
-from reader.core.convert.html import HIDDEN
 from reader.core.sanitize import clean_text
 from reader.core.urls import resolve, unwrap_proxy
+
+#: Comments and the elements whose text a reader never shows. Removed before conversion
+#: and extraction; an unclosed one runs to the end of the body, as a browser would treat it.
+#: Attribute runs stop at the next `<`, so a flood of unclosed tags is scanned once.
+HIDDEN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template|svg|head|title|iframe|object)\b"
+    r"[^<>]{0,4000}>.*?(?:</\1\s*>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
 
 # Every repetition is bounded: an unclosed `<a ` repeated 40,000 times must cost a linear
 # scan, not a quadratic one.

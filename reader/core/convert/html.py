@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import html2text
 
+from reader.core.convert.extract import HIDDEN  # kept there: the index imports no html2text
 from reader.core.sanitize import (
     EMPHASIS_MARK,
     NOTE_MARK,
@@ -28,14 +29,6 @@ MAX_HTML_CHARS = 2_000_000
 MAX_MARKDOWN_CHARS = 6_000_000
 TIME_LIMIT = 3.0
 
-#: Comments and the elements whose text a reader never shows. Removed before conversion
-#: and extraction; an unclosed one runs to the end of the body, as a browser would treat it.
-#: Attribute runs stop at the next `<`, so a flood of unclosed tags is scanned once.
-HIDDEN = re.compile(
-    r"<!--.*?(?:-->|\Z)|<(script|style|noscript|template|svg|head|title|iframe|object)\b"
-    r"[^<>]{0,4000}>.*?(?:</\1\s*>|\Z)",
-    re.IGNORECASE | re.DOTALL,
-)
 _TAG = re.compile(r"<[a-zA-Z/!?][^>]*>?")
 _BLOCK_TAG = re.compile(
     r"<(?:/?(?:p|div|li|h[1-6]|tr|blockquote|section|article)|br)\b[^>]*>", re.IGNORECASE

@@ -7,24 +7,10 @@ from pathlib import Path
 from reader.core.convert.html import strip_tags
 from reader.core.convert.markdown import build_document
 from reader.core.convert.templates import render_templates
-from reader.core.files.dates import shown_moment
+from reader.core.files.dates import format_date  # where it was; the CLI imports it lightly
 from reader.core.files.source import LoadError, read_source
-from reader.core.model import Article, Block, BlockKind, DateSource, Document, Span
+from reader.core.model import Article, Block, BlockKind, Document, Span
 from reader.core.sanitize import clean_line, clean_text
-
-
-def format_date(article: Article) -> str:
-    """The article's date as the reader shows it: in the author's offset where the date has
-    one, else in the local time zone."""
-    if article.date is None:
-        return "no date"
-    moment = shown_moment(article.date)
-    text = moment.strftime("%Y-%m-%d %H:%M") if (moment.hour, moment.minute) != (0, 0) else (
-        moment.strftime("%Y-%m-%d")
-    )
-    if article.date_source is DateSource.MODIFIED:
-        text += " (file modified)"
-    return text
 
 
 def summary_spans(summary: str) -> list[Span]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from email.utils import parsedate_to_datetime
 from typing import Any
+
+from reader.core.model import Article, DateSource
 
 _NUMERIC = re.compile(
     r"""^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})
@@ -70,6 +71,25 @@ def wall_stamp(moment: datetime) -> float | None:
     return moment.replace(tzinfo=UTC).timestamp()
 
 
+def format_date(article: Article) -> str:
+    """The article's date as the reader shows it: in the author's offset where the date has
+    one, else in the local time zone."""
+    return format_moment(article.date, article.date_source is DateSource.MODIFIED)
+
+
+def format_moment(date: datetime | None, modified: bool = False) -> str:
+    """A date as the reader shows it (`format_date`), from the date alone; `modified`: it is
+    only the file's modification time. Formatted by hand: a third of `strftime`'s cost, which
+    `reader list` of 100,000 articles notices."""
+    if date is None:
+        return "no date"
+    moment = shown_moment(date)
+    text = f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+    if moment.hour or moment.minute:
+        text += f" {moment.hour:02d}:{moment.minute:02d}"
+    return text + " (file modified)" if modified else text
+
+
 def _valid(moment: datetime) -> datetime | None:
     return moment if 1900 <= moment.year <= 2200 else None
 
@@ -127,6 +147,8 @@ def parse_date(value: Any) -> datetime | None:
             int(fraction), zone,
         )
     try:
+        from email.utils import parsedate_to_datetime  # 10 ms to import: when needed
+
         moment = parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None

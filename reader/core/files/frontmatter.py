@@ -13,9 +13,6 @@ import tomllib
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-from frontmatter.default_handlers import JSONHandler, YAMLHandler
-
 from reader.core.files.simpleyaml import load_simple
 
 #: Front matter larger than this is refused: no real post needs it, and it bounds the work.
@@ -29,10 +26,16 @@ _HEXO_CLOSE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 _HEXO_FIRST_LINE = re.compile(r"\A[ \t]*[A-Za-z_][\w-]*:(?:[ \t]|$)")
 _KNOWN_KEYS = {"title", "date", "categories", "tags", "layout", "permalink", "author"}
 
-try:  # the C loader is seven times faster; fall back to the pure one where it is missing
-    _BaseLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader
+
+def _yaml() -> tuple[Any, Any, type]:
+    """PyYAML, python-frontmatter's YAML handler and the loader to use: imported when a
+    front matter is not plain enough for `load_simple` (15 ms, that a command reading one
+    crawler post for a snippet does not pay)."""
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
+    # The C loader is seven times faster; the pure one where PyYAML was built without it.
+    return yaml, YAMLHandler, getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class FrontMatterError(ValueError):
@@ -83,8 +86,9 @@ def _load_yaml(source: str) -> Any:
         return value
     if _too_deep(source):
         raise FrontMatterError("bad YAML front matter: nested too deeply")
+    yaml, handler, loader = _yaml()
     try:
-        return YAMLHandler().load(source, Loader=_BaseLoader)
+        return handler().load(source, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}: " if mark is not None else ""
@@ -159,6 +163,8 @@ def _split_json(text: str) -> Split | None:
     if not isinstance(value, dict):
         return None
     # Loaded again through python-frontmatter's handler so its rules apply to the values.
+    from frontmatter.default_handlers import JSONHandler
+
     meta = JSONHandler().load(text[:end])
     return Split(_as_mapping(meta, "JSON"), text[end:].lstrip("\n"), "json")
 

@@ -6,9 +6,9 @@ The archive is only ever read. A file that cannot be loaded says why in a `LoadE
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from reader.core.files.decode import MAX_FILE_BYTES, NotText, decode_bytes
 from reader.core.files.fields import build_article
@@ -39,7 +39,7 @@ class Source:
     encoding: str
 
 
-def read_source(path: Path, size_limit: int = MAX_FILE_BYTES) -> Source:
+def read_source(path: str | os.PathLike[str], size_limit: int = MAX_FILE_BYTES) -> Source:
     """Read and split one file. Raises `LoadError` with a one-line reason."""
     try:
         with open(path, "rb") as handle:
@@ -58,7 +58,8 @@ def read_source(path: Path, size_limit: int = MAX_FILE_BYTES) -> Source:
         split = split_front_matter(decoded.text)
     except FrontMatterError as error:
         raise LoadError(clean_line(str(error), 300)) from None
-    is_html = path.suffix.lower() in {".html", ".htm"} or looks_like_html(split.body)
+    suffix = os.path.splitext(path)[1].lower()
+    is_html = suffix in {".html", ".htm"} or looks_like_html(split.body)
     return Source(split.meta, split.body, is_html, decoded.encoding)
 
 

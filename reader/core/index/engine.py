@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from reader.core.index.schema import ARTICLE_COLUMNS, key_of, row_to_article
@@ -101,7 +100,8 @@ class SearchEngine:
                            [(key_of(i),) for i in getattr(marks, name)])
         self._marks_version = version
 
-    def search(self, query: Query, limit: int = 50, marks: Marks = NO_MARKS) -> list[Hit]:
+    def search(self, query: Query, limit: int = 50, marks: Marks = NO_MARKS,
+               keep: bool = True) -> list[Hit]:
         """The first `limit` articles matching `query`: title matches first, then newest.
 
         Titles and the newest `WINDOW` texts are matched in memory (`SearchCache`), so a
@@ -109,6 +109,9 @@ class SearchEngine:
         finds the older articles that hold every word (each checked again with `instr`, so
         the answer stays exact). Filters are SQL conditions on the candidates; `is:`
         filters ask `marks`.
+
+        `keep=False` (one query, from the command line): the same answer, with titles and
+        the newest texts matched by SQLite where they lie, none of them read into memory.
         """
         if query.empty:
             return []
@@ -131,18 +134,30 @@ class SearchEngine:
             rows = self._rows_among(found, "1", [], select, order, limit) if found else []
             return [Hit(row_to_article(row[:-1]), snippet(row[-1], [], normalised=True), False)
                     for row in rows]
-        titled = self._titled(words, clause, args, select, order, limit)
+        titled = self._titled(words, clause, args, select, order, limit, keep)
         rows = list(titled)
         if len(rows) < limit:
             wanted = limit - len(rows)
-            cache = self._search_cache()
-            keys = list(cache.recent.matching(words))
-            recent = self._rows_among(keys, f"{clause} AND NOT ({title_clause})",
-                                      [*args, *words], select, order, wanted) if keys else []
+            if keep:
+                cache = self._search_cache()
+                keys = list(cache.recent.matching(words))
+                recent = self._rows_among(keys, f"{clause} AND NOT ({title_clause})",
+                                          [*args, *words], select, order, wanted) if keys else []
+                beyond = len(cache.titles.keys) > len(cache.recent.rows)
+                frequency = cache.recent.frequency
+            else:
+                recent = self._db().execute(
+                    f"{select} WHERE a.id IN (SELECT id FROM articles ORDER BY stamp DESC "
+                    f"NULLS LAST, id LIMIT {WINDOW}) AND {clause} AND NOT ({title_clause}) "
+                    f"{order} LIMIT ?", [*args, *words, wanted]).fetchall()
+                beyond = self._db().execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM articles LIMIT {WINDOW + 1})"
+                ).fetchone()[0] > WINDOW
+                frequency = self._sample_frequency()
             rows += recent
-            if len(recent) < wanted and len(cache.titles.keys) > len(cache.recent.rows):
+            if len(recent) < wanted and beyond:
                 older_args = [*args, *words]
-                phrases = character_query(words, cache.recent.frequency)
+                phrases = character_query(words, frequency)
                 if phrases is not None:
                     rows += self._db().execute(
                         f"{select} JOIN chars ON chars.rowid = t.rowid WHERE chars MATCH ? "
@@ -183,7 +198,7 @@ class SearchEngine:
         return min(found, cap), found > cap
 
     def _titled(self, words: list[str], clause: str, args: list, select: str, order: str,
-                limit: int) -> list[tuple]:
+                limit: int, keep: bool = True) -> list[tuple]:
         """The newest `limit` articles whose title holds every word and that pass the filters.
 
         Titles are matched in memory (`Titles`): a scan of 100,000 titles in SQLite takes
@@ -195,7 +210,14 @@ class SearchEngine:
         rows: list[tuple] = []
         chunk: list[bytes] = []
         size = limit
-        for key in self._search_cache().titles.matching(words):
+        if keep:
+            keys: Iterator[bytes] = self._search_cache().titles.matching(words)
+        else:  # newest first through the small index of titles, stopping at a full page
+            keys = (row[0] for row in self._db().execute(
+                "SELECT id FROM articles INDEXED BY articles_titles WHERE "
+                + " AND ".join(["instr(ntitle, ?) > 0"] * len(words))
+                + " ORDER BY stamp DESC NULLS LAST, id", words))
+        for key in keys:
             chunk.append(key)
             if len(chunk) < size:
                 continue
@@ -213,6 +235,19 @@ class SearchEngine:
         marks = ", ".join("?" * len(keys))
         return self._db().execute(f"{select} WHERE a.id IN ({marks}) AND {clause} {order} LIMIT ?",
                                [*keys, *args, limit]).fetchall()
+
+    def _sample_frequency(self) -> Callable[[str], int]:
+        """`Recent.frequency` over the newest texts, read only if a long word asks."""
+        sample: list[Recent] = []
+
+        def frequency(char: str) -> int:
+            if not sample:
+                sample.append(Recent(self._db().execute(
+                    "SELECT a.id, a.fields, t.body FROM articles a JOIN texts t USING (id) "
+                    f"ORDER BY a.stamp DESC NULLS LAST, a.id LIMIT {SAMPLE}")))
+            return sample[0].frequency(char)
+
+        return frequency
 
     def prepare(self) -> None:
         """Read what search keeps in memory now (a search screen opening), not at the first key."""
@@ -263,18 +298,26 @@ class SearchCache:
     recent: Recent
 
 
+#: How many of the newest texts tell which characters are rare.
+SAMPLE = 100
+
+
 class Recent:
     """The fields and text of the newest `WINDOW` articles, newest first: a common word
     fills a page of results from these, in memory, in a millisecond."""
 
-    def __init__(self, rows: list[tuple[bytes, str, str]]) -> None:
-        self.rows = rows
-        self.counts: Counter[str] = Counter()  # characters in a sample: which are rare
-        for _, _, body in rows[:100]:
-            self.counts.update(body)
+    def __init__(self, rows: Iterable[tuple[bytes, str, str]]) -> None:
+        self.rows = list(rows)
+        self._sample = "\n".join(body for _, _, body in self.rows[:SAMPLE])
+        self._counts: dict[str, int] = {}
 
     def frequency(self, char: str) -> int:
-        return self.counts[char]
+        """How often `char` is in a sample of the newest texts: which characters are rare.
+        Counted when asked (a `count` over the sample), not for every character ahead."""
+        found = self._counts.get(char)
+        if found is None:
+            found = self._counts[char] = self._sample.count(char)
+        return found
 
     def matching(self, words: list[str]) -> Iterator[bytes]:
         """Keys of the articles holding every word in their fields or text."""

@@ -9,19 +9,13 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing import get_context
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from reader.core.convert.extract import extract
-from reader.core.convert.markdown import markdown_text
-from reader.core.convert.templates import render_templates
 from reader.core.files.scan import ArticleFile
-from reader.core.files.source import problem_of, read_article
-from reader.core.index.schema import article_row
-from reader.core.search.fold import normalise
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 #: Below this many files to read, parsing in other processes costs more than it saves.
 PARALLEL_THRESHOLD = 400
@@ -46,6 +40,14 @@ class Entry(NamedTuple):
 
 def index_file(file: ArticleFile) -> Entry:
     """Read and extract one file for the index; what goes wrong becomes its problem."""
+    # Imported here: a command that finds nothing changed never reads a file, and these
+    # (the parsers, their regular expressions) are most of its start-up.
+    from reader.core.convert.extract import extract
+    from reader.core.convert.templates import render_templates
+    from reader.core.files.source import problem_of, read_article
+    from reader.core.index.schema import article_row
+    from reader.core.search.fold import normalise
+
     try:
         source, article = read_article(file)
         body = source.body if source.is_html else render_templates(source.body, source.meta)
@@ -53,7 +55,12 @@ def index_file(file: ArticleFile) -> Entry:
         # HTML's text comes from the fast extractor (the same text, tests check); Markdown's
         # from the document parser, since a regex cannot tell `[a][1]` or a fence's language
         # from text. 2.6 ms an article against 0.4: Markdown archives are the smaller ones.
-        text = extracted.text if source.is_html else markdown_text(body, article.link)
+        if source.is_html:
+            text = extracted.text
+        else:
+            from reader.core.convert.markdown import markdown_text  # markdown-it: if needed
+
+            text = markdown_text(body, article.link)
     except Exception as error:  # LoadError, or a bug on one odd file: that file's problem
         return Entry(file.id, file.size, file.mtime, problem=problem_of(file.id, error).reason)
     fields = " ".join([article.title, *(" ".join(p) for p in article.categories),
@@ -82,6 +89,9 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     `sys.stderr` is a capture object with no real descriptor, so the real one stands in
     while the pool starts.
     """
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     saved = sys.stderr
     if sys.__stderr__ is not None:
         sys.stderr = sys.__stderr__
@@ -97,6 +107,8 @@ def read_entries(files: list[ArticleFile], parallel: bool = True,
                  should_stop: Callable[[], bool] | None = None) -> Iterator[list[Entry]]:
     """The entries of `files`, a batch at a time: read in other processes when there are
     enough of them to be worth it, else here. Stops early when `should_stop` says so."""
+    from concurrent.futures.process import BrokenProcessPool  # with the pool: 13 ms to import
+
     batches = [files[i : i + BATCH] for i in range(0, len(files), BATCH)]
     done = 0
     if parallel and len(files) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from reader.core.files.dates import as_local, month_start
@@ -21,6 +22,16 @@ def articles(db: sqlite3.Connection) -> list[Article]:
         "ORDER BY stamp DESC NULLS LAST, id"
     )
     return [row_to_article(row) for row in rows]
+
+#: The columns of `summaries`: a list's line of each article, with nothing made of it.
+SUMMARY = "id, title, stamp, date, date_source, categories, tags, author, summary, draft, page"
+
+
+def summaries(db: sqlite3.Connection) -> Iterator[tuple]:
+    """Every article newest first, as the raw `SUMMARY` columns (dates in ISO form, lists
+    in JSON): 100,000 of them print in a fraction of the time `Article`s take."""
+    return db.execute(f"SELECT {SUMMARY} FROM articles INDEXED BY articles_list "
+                      "ORDER BY stamp DESC NULLS LAST, id")
 
 def newest(db: sqlite3.Connection, limit: int) -> list[Article]:
     rows = db.execute(
@@ -97,11 +108,17 @@ def count(db: sqlite3.Connection) -> int:
     return db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
 def problems(db: sqlite3.Connection) -> list[Problem]:
-    rows = db.execute("SELECT id, problem FROM files WHERE problem IS NOT NULL "
-                           "ORDER BY id")
+    rows = db.execute("SELECT id, problem FROM files INDEXED BY files_problems "
+                      "WHERE problem IS NOT NULL ORDER BY id")
     found = [Problem(display_path(id_of(row[0])), row[1]) for row in rows]
     return found + [Problem(*row) for row in db.execute(
         "SELECT path, reason FROM scan_problems")]
+
+def problem_count(db: sqlite3.Connection) -> int:
+    """How many `problems` there are, counted through the small index of problem files."""
+    return db.execute(
+        "SELECT (SELECT count(*) FROM files INDEXED BY files_problems WHERE problem IS NOT NULL)"
+        " + (SELECT count(*) FROM scan_problems)").fetchone()[0]
 
 def images(db: sqlite3.Connection, article_id: str) -> list[tuple[str, str, str]]:
     row = db.execute("SELECT images FROM articles WHERE id = ?",

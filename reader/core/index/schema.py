@@ -13,7 +13,7 @@ from reader.core.files.dates import wall_stamp
 from reader.core.model import Article, DateSource
 from reader.core.search.fold import normalise
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -23,6 +23,8 @@ CREATE TABLE files (
     mtime REAL NOT NULL,
     problem TEXT
 );
+-- The few files that are problems, found without a pass over every file.
+CREATE INDEX files_problems ON files (id) WHERE problem IS NOT NULL;
 CREATE TABLE articles (
     id BLOB PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
     title TEXT NOT NULL,
@@ -53,6 +55,10 @@ CREATE INDEX articles_by_stamp ON articles (stamp DESC, id);
 CREATE INDEX articles_by_wall ON articles (wall) WHERE wall IS NOT NULL;
 -- Covers a title search: a scan of titles reads this small index, not the wide rows.
 CREATE INDEX articles_titles ON articles (stamp DESC, id, ntitle);
+-- Covers `reader list` (and its --json): 100,000 lines read in order from a small index
+-- instead of the wide rows (75 ms against 450).
+CREATE INDEX articles_list ON articles
+    (stamp DESC, id, title, date, date_source, categories, tags, author, summary, draft, page);
 -- Covers a search of filters alone (cat:, tag:, author:, after:, before:) the same way.
 CREATE INDEX articles_filters ON articles (stamp DESC, id, ncategories, ntags, nauthor);
 -- The text apart from the metadata: listing and title searches read small rows, and a
@@ -71,6 +77,9 @@ CREATE TABLE texts (
 CREATE VIRTUAL TABLE chars USING fts5(
     t, content='', detail='full', tokenize="ascii tokenchars '!""#$%&''()*+,-./:;<=>?@[\\]^_`{|}~'"
 );
+-- Each folder's fingerprint (`scan.Folder`) when its files were last compared with the
+-- disk: a folder whose fingerprint is unchanged is not looked into again.
+CREATE TABLE folders (path BLOB PRIMARY KEY, fingerprint INTEGER NOT NULL) WITHOUT ROWID;
 -- Folders that could not be listed, links that lead nowhere: found by the last full scan.
 CREATE TABLE scan_problems (path TEXT NOT NULL, reason TEXT NOT NULL);
 """

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat as stat_module
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from reader.core.files.scan import ArticleFile, is_article_path, scan_files
+from reader.core.files.scan import ArticleFile, Walk, file_at, is_article_path
 from reader.core.index import listing, writer
 from reader.core.index.engine import SearchEngine
 from reader.core.index.entries import PARALLEL_THRESHOLD, Changes, Entry, Progress, read_entries
@@ -37,9 +36,10 @@ BUSY_SECONDS = 30.0
 class ArchiveIndex:
     """The index of one archive. Open it, refresh it, ask it."""
 
-    def __init__(self, root: Path, path: Path) -> None:
+    def __init__(self, root: Path, path: Path, follow: bool = False) -> None:
         self.root = Path(root)
         self.path = Path(path)
+        self.follow = follow  # follow every symbolic link, not only those that stay inside
         self.rebuilt_because: str | None = None
         self._db: sqlite3.Connection | None = None
         self.engine = SearchEngine(lambda: self.db, lambda: self._writes)
@@ -153,62 +153,125 @@ class ArchiveIndex:
         Only files whose size or modification time changed are read; added files are
         indexed, deleted ones removed. `on_batch` sees each batch of new entries as it is
         stored, so a UI can show the archive while it is indexed.
+
+        A folder whose fingerprint (`Walk.folders`) equals the one stored last time is not
+        looked into further: an unchanged archive costs a `stat` a file and no row read.
         """
         started = time.monotonic()
         scan_problems: list[Problem] = []
-        on_disk = {file.id: file for file in scan_files(self.root, scan_problems)}
-        known = {id_of(row[0]): (row[1], row[2]) for row in self.db.execute(
-            "SELECT id, size, mtime FROM files")}
-        changes = Changes(total=len(on_disk))
-        stale: list[ArticleFile] = []
-        for file_id, file in on_disk.items():
-            before = known.get(file_id)
-            if before is None:
-                changes.added.append(file_id)
-                stale.append(file)
-            elif before != (file.size, file.mtime):
-                changes.changed.append(file_id)
-                stale.append(file)
-        changes.removed = [file_id for file_id in known if file_id not in on_disk]
+        walk = Walk(self.root, scan_problems, self.follow)
+        stored = dict(self.db.execute("SELECT path, fingerprint FROM folders").fetchall())
+        changes, stale, fingerprints, seen = self._compare(walk, stored)
+        if changes.total + len(changes.removed) - len(changes.added) != self._count_files():
+            # Rows the folders do not account for (a folder the watcher filled and that
+            # went before any full refresh saw it): compare every file, once.
+            scan_problems.clear()
+            walk = Walk(self.root, scan_problems, self.follow)
+            on_disk: set[str] = set()
+            changes, stale, fingerprints, seen = self._compare(walk, {}, on_disk)
+            extra = {id_of(row[0]) for row in self.db.execute("SELECT id FROM files")}
+            changes.removed = sorted(extra - on_disk)
         if changes.removed:
             self._delete(changes.removed)
         done = 0
-        for entries in read_entries(stale, parallel, should_stop):
+        # Nothing to read, no reading machinery to import (the processes, the parsers).
+        for entries in read_entries(stale, parallel, should_stop) if stale else ():
             self._store(entries)
             done += len(entries)
             if on_batch is not None:
                 on_batch(entries)
             if on_progress is not None:
                 on_progress(Progress(done, len(stale), started))
-        with transaction(self.db):
-            self.db.execute("DELETE FROM scan_problems")
-            self.db.executemany("INSERT INTO scan_problems VALUES (?, ?)",
-                                [(p.path, p.reason) for p in scan_problems])
+        finished = done == len(stale)
+        found = [(p.path, p.reason) for p in scan_problems]
+        kept = self.db.execute("SELECT path, reason FROM scan_problems").fetchall()
+        gone = [key for key in stored if key not in seen]
+        if found != [tuple(row) for row in kept] or (finished and (fingerprints or gone)):
+            with transaction(self.db):
+                self.db.execute("DELETE FROM scan_problems")
+                self.db.executemany("INSERT INTO scan_problems VALUES (?, ?)", found)
+                if finished:  # only once every file of these folders is stored
+                    self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)",
+                                        fingerprints)
+                    self.db.executemany("DELETE FROM folders WHERE path = ?",
+                                        [(key,) for key in gone])
         if len(stale) >= PARALLEL_THRESHOLD:
             # A big refresh leaves the log as large as what it wrote: fold it in and cut it.
             self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        changes.problems = len(listing.problems(self.db))
+        changes.problems = listing.problem_count(self.db)
         changes.seconds = time.monotonic() - started
         return changes
+
+    def _compare(self, walk: Walk, stored: dict[bytes, int], on_disk: set[str] | None = None
+                 ) -> tuple[Changes, list[ArticleFile], list[tuple[bytes, int]], set[bytes]]:
+        """Walk the archive and compare it with the index: what changed, the files to read,
+        the new fingerprints of the folders that changed, and every folder seen. With
+        `on_disk`, every folder is looked into and the ids found are added to it."""
+        changes = Changes()
+        stale: list[ArticleFile] = []
+        fingerprints: list[tuple[bytes, int]] = []
+        seen: set[bytes] = set()
+        for folder in walk.folders():
+            key = key_of(folder.rel)
+            seen.add(key)
+            changes.total += folder.count
+            if stored.get(key) == folder.fingerprint:
+                continue
+            fingerprints.append((key, folder.fingerprint))
+            known = self._rows_in(folder.rel)
+            for file in walk.files(folder):
+                if on_disk is not None:
+                    on_disk.add(file.id)
+                before = known.pop(file.id, None)
+                if before is None:
+                    changes.added.append(file.id)
+                    stale.append(file)
+                elif before != (file.size, file.mtime):
+                    changes.changed.append(file.id)
+                    stale.append(file)
+            changes.removed += known
+        for key in stored:
+            if key not in seen:  # a folder that went, or is no longer listed
+                changes.removed += self._rows_in(id_of(key))
+        return changes, stale, fingerprints, seen
+
+    def _rows_in(self, folder: str) -> dict[str, tuple[int, float]]:
+        """The size and mtime of the files right inside `folder` (not in its subfolders)."""
+        if not folder:
+            rows = self.db.execute(
+                "SELECT id, size, mtime FROM files WHERE instr(id, CAST('/' AS BLOB)) = 0")
+        else:
+            low = key_of(folder + "/")
+            rows = self.db.execute(
+                "SELECT id, size, mtime FROM files WHERE id >= ? AND id < ? "
+                "AND instr(substr(id, ?), CAST('/' AS BLOB)) = 0",
+                (low, key_of(folder + "0"), len(low) + 1))
+        return {id_of(row[0]): (row[1], row[2]) for row in rows}
+
+    def _count_files(self) -> int:
+        return self.db.execute("SELECT count(*) FROM files").fetchone()[0]
 
     def refresh_paths(self, ids: Iterable[str], folders: Iterable[str] = ()) -> Changes:
         """Re-read just these files and folders (from a file watcher): added, changed or gone.
 
         Paths that are no article's (`is_article_path`: a section page, a hidden file, a
-        file under `node_modules`) are left out, as the full scan leaves them out. A folder
-        is looked through again, or its articles removed when it is gone.
+        file under `node_modules`) are left out, as the full scan leaves them out, and so
+        are links the scan does not follow. A folder is looked through again, or its
+        articles removed when it is gone.
         """
         changes = Changes()
         stale: list[ArticleFile] = []
         candidates: dict[str, ArticleFile | None] = {}
         for file_id in ids:
             if is_article_path(file_id):
-                candidates[file_id] = self._file_on_disk(file_id)
+                candidates[file_id] = file_at(self.root, file_id, self.follow)
+        walk = Walk(self.root, None, self.follow)
         for folder in sorted(set(folders)):
             for file_id in self._ids_under(folder):
                 candidates.setdefault(file_id, None)  # gone, unless the scan finds it
-            for file in scan_files(self.root, under=folder):
-                candidates[file.id] = file
+            for found in walk.folders(under=folder):
+                for file in walk.files(found):
+                    candidates[file.id] = file
         for file_id in sorted(candidates):
             file = candidates[file_id]
             row = self.db.execute("SELECT size, mtime FROM files WHERE id = ?",
@@ -224,21 +287,22 @@ class ArchiveIndex:
             else:
                 continue
             stale.append(file)
+        touched = {file_id.rpartition("/")[0] for file_id in
+                   [*changes.added, *changes.changed, *changes.removed]}
+        if touched or folders:
+            # The next full refresh looks into these folders again, whatever it finds.
+            with transaction(self.db):
+                self.db.executemany("DELETE FROM folders WHERE path = ?",
+                                    [(key_of(folder),) for folder in touched])
+                for folder in folders:  # and every folder below
+                    self.db.execute(
+                        "DELETE FROM folders WHERE path = ? OR (path >= ? AND path < ?)",
+                        (key_of(folder), key_of(folder + "/"), key_of(folder + "0")))
         if changes.removed:
             self._delete(changes.removed)
-        for entries in read_entries(stale, parallel=False):
+        for entries in read_entries(stale, parallel=False) if stale else ():
             self._store(entries)
         return changes
-
-    def _file_on_disk(self, file_id: str) -> ArticleFile | None:
-        path = self.root / file_id
-        try:
-            info = path.stat()
-        except OSError:
-            return None
-        if not stat_module.S_ISREG(info.st_mode):  # not a FIFO that would block
-            return None
-        return ArticleFile(file_id, path, info.st_size, info.st_mtime)
 
     def _ids_under(self, folder: str) -> list[str]:
         """The indexed ids inside `folder`: a range of the ids, which sort as UTF-8 bytes
@@ -260,6 +324,10 @@ class ArchiveIndex:
     def articles(self) -> list[Article]:
         """Every article, newest first."""
         return listing.articles(self.db)
+
+    def summaries(self) -> Iterator[tuple]:
+        """Every article, newest first, as `listing.SUMMARY` rows: what `reader list` prints."""
+        return listing.summaries(self.db)
 
     def newest(self, limit: int) -> list[Article]:
         """The `limit` newest articles, newest first."""
@@ -289,10 +357,12 @@ class ArchiveIndex:
     def links(self, article_id: str) -> list[tuple[str, str]]:
         return listing.links(self.db, article_id)
 
-    def search(self, query: Query, limit: int = 50, marks: Marks = NO_MARKS) -> list[Hit]:
+    def search(self, query: Query, limit: int = 50, marks: Marks = NO_MARKS,
+               keep: bool = True) -> list[Hit]:
         """The first `limit` articles matching `query`: title matches first, then newest;
-        `marks` answer its `is:` filters."""
-        return self.engine.search(query, limit, marks)
+        `marks` answer its `is:` filters. `keep=False` for a single query: nothing is read
+        into memory for the next one."""
+        return self.engine.search(query, limit, marks, keep)
 
     def count_matches(self, query: Query, marks: Marks = NO_MARKS,
                       cap: int = 10_000) -> tuple[int, bool]:

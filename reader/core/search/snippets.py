@@ -33,7 +33,6 @@ def shown_snippet(root: Path, article: Article, words: list[str], width: int = 8
     snippet shows what the article shows. Falls back to the start of the text.
     """
     from reader.core.convert.extract import extract
-    from reader.core.convert.markdown import markdown_text
     from reader.core.convert.templates import render_templates
     from reader.core.files.source import LoadError, read_source
 
@@ -43,6 +42,8 @@ def shown_snippet(root: Path, article: Article, words: list[str], width: int = 8
         return ""
     if source.is_html:
         return snippet(extract(source.body, True).text, words, width)
+    from reader.core.convert.markdown import markdown_text  # the parser, only for Markdown
+
     # Markdown is parsed to show it as text (7 ms for a long post, fifty times a page of
     # results); the paragraph around the first match is enough for a snippet.
     body = render_templates(source.body, source.meta)

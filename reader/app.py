@@ -7,8 +7,10 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter
 
 from reader.cache import open_index
+from reader.contrast import LegibleText
 from reader.core.live import FirstScreen, read_first_screen
 from reader.screens.contents import ContentsScreen
 from reader.screens.help import HelpScreen
@@ -57,6 +59,7 @@ class ReaderApp(App[None]):
         self.settings.apply()
         self.state = state or ReadingState.open(self.root)
         self.first = first
+        self._legible = LegibleText()
         self.config_problems = list(self.settings.problems)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
@@ -72,6 +75,10 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         self.sub_title = str(self.root)
         self.push_screen(ReadingScreen(self.root, self.settings, self.state, self.first))
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters, then every text kept legible (`reader.contrast`)."""
+        return [*super().get_line_filters(), self._legible]
 
     def on_unmount(self) -> None:
         # Marks and places queued for the writer are on disk before the process ends.

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.filter import LineFilter
+from textual.filter import LineFilter, Monochrome, NoColor
 
 from reader.cache import open_index
 from reader.contrast import LegibleText
@@ -59,7 +59,12 @@ class ReaderApp(App[None]):
         self.settings.apply()
         self.state = state or ReadingState.open(self.root)
         self.first = first
+        # NO_COLOR as no-color.org has it: set and not empty. Textual counts an empty one too
+        # and turns colours to greys; the reader draws in the terminal's own two colours,
+        # and styles/reader.tcss marks the cursor and matches by `:nocolor` rules instead.
+        self.no_color = bool(os.environ.get("NO_COLOR"))
         self._legible = LegibleText()
+        self._colourless = NoColor()
         self.config_problems = list(self.settings.problems)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
@@ -77,8 +82,10 @@ class ReaderApp(App[None]):
         self.push_screen(ReadingScreen(self.root, self.settings, self.state, self.first))
 
     def get_line_filters(self) -> list[LineFilter]:
-        """Textual's filters, then every text kept legible (`reader.contrast`)."""
-        return [*super().get_line_filters(), self._legible]
+        """Textual's filters, and either every text kept legible or no colour at all."""
+        filters = [f for f in super().get_line_filters()
+                   if not isinstance(f, Monochrome | NoColor)]
+        return [*filters, self._colourless if self.no_color else self._legible]
 
     def on_unmount(self) -> None:
         # Marks and places queued for the writer are on disk before the process ends.

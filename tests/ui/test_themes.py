@@ -1,4 +1,4 @@
-"""NO_COLOR draws without colour and loses nothing."""
+"""Themes: the one picked is remembered; NO_COLOR draws without colour and loses nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import pytest
 from rich.segment import Segment
 
 from reader.app import make_app
+from reader.settings import Settings
+from reader.state.theme import remember_theme, remembered_theme, theme_file
 from reader.widgets.article_view import ArticleView
 from reader.widgets.sidebar import Sidebar
 from tests.conftest import write_files
@@ -28,11 +30,47 @@ def archive(tmp_path: Path) -> Path:
     return stable_copy(write_files(tmp_path / "src" / "themes", files), tmp_path)
 
 
-# -- NO_COLOR ----------------------------------------------------------------------------
+# -- the theme picked is remembered -------------------------------------------------------
+
+def test_the_last_pick_wins_until_the_config_changes(tmp_path: Path) -> None:
+    path = tmp_path / "theme.json"
+    assert remembered_theme("nord", path) == "nord"  # nothing picked yet: the config's
+    remember_theme("dracula", "nord", path)
+    assert remembered_theme("nord", path) == "dracula"  # picked after the config said nord
+    assert remembered_theme("gruvbox", path) == "gruvbox"  # config.toml changed since
+    path.write_text("not json")
+    assert remembered_theme("nord", path) == "nord"
+
+
+async def test_a_theme_picked_in_the_palette_is_used_next_time(archive: Path) -> None:
+    settings = Settings(theme="textual-dark")
+    app = make_app(archive, settings)
+    async with app.run_test() as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("ctrl+p", *"theme")
+        await wait_for(pilot, lambda: "Change the current theme" in _text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Search for themes" in _text(app))
+        await pilot.press(*"nord", "enter")
+        await wait_for(pilot, lambda: app.theme == "nord")
+        await wait_for(pilot, lambda: theme_file().exists())  # written by a worker
+    again = make_app(archive, settings)
+    assert again.theme == "nord"
+    # The config names another theme now: that is the newer wish.
+    assert make_app(archive, Settings(theme="gruvbox")).theme == "gruvbox"
+
+
+def test_a_theme_that_no_longer_exists_falls_back(archive: Path) -> None:
+    remember_theme("no-such-theme", "textual-light")
+    assert make_app(archive, Settings(theme="textual-light")).theme == "textual-light"
+    assert make_app(archive, Settings(theme="nor-this-one")).theme == "textual-dark"
+
 
 def _text(app) -> str:
     return "\n".join("".join(segment.text for segment in line) for line in screen_lines(app))
 
+
+# -- NO_COLOR ----------------------------------------------------------------------------
 
 def _coloured(segment: Segment) -> bool:
     style = segment.style

@@ -86,6 +86,23 @@ def shows_text(text: str) -> bool:
     return not text.isspace() and any(_is_text(char) for char in text)
 
 
+@lru_cache(maxsize=4096)
+def legible_style(style: Style, ground: RichColor, minimum: float = MINIMUM_CONTRAST) -> Style:
+    """`style` with its text colour made `legible` on its background (`ground` where it has
+    none); unchanged where the terminal chooses a colour (ANSI, default)."""
+    color, bgcolor = style.color, style.bgcolor or ground
+    if color is None or color.triplet is None or bgcolor.triplet is None:
+        return style
+    fg, bg = tuple(color.triplet), tuple(bgcolor.triplet)
+    if style.reverse:  # the text shows in the background colour
+        fg, bg = bg, fg
+    better = legible(fg, bg, minimum)
+    if better == fg:
+        return style
+    new = RichColor.from_rgb(*better)
+    return style + (Style(bgcolor=new) if style.reverse else Style(color=new))
+
+
 class LegibleText(LineFilter):
     """Raise text whose colour is too close to its background to `minimum` contrast."""
 
@@ -95,24 +112,12 @@ class LegibleText(LineFilter):
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
         ground = background.rich_color
-        fix = self._style
-        return [
-            Segment(text, fix(style, ground), control)
-            if style is not None and not control and shows_text(text) else segment
-            for segment in segments
-            for text, style, control in (segment,)
-        ]
-
-    @lru_cache(maxsize=4096)  # noqa: B019 -- one filter per app; styles repeat endlessly
-    def _style(self, style: Style, ground: RichColor) -> Style:
-        color, bgcolor = style.color, style.bgcolor or ground
-        if color is None or color.triplet is None or bgcolor.triplet is None:
-            return style  # the terminal's own colours: not known here
-        fg, bg = tuple(color.triplet), tuple(bgcolor.triplet)
-        if style.reverse:
-            fg, bg = bg, fg
-        better = legible(fg, bg, self.minimum)
-        if better == fg:
-            return style
-        new = RichColor.from_rgb(*better)
-        return style + (Style(bgcolor=new) if style.reverse else Style(color=new))
+        shown = []
+        for segment in segments:
+            text, style, control = segment
+            if style is not None and not control and shows_text(text):
+                better = legible_style(style, ground, self.minimum)
+                if better is not style:
+                    segment = Segment(text, better, control)
+            shown.append(segment)
+        return shown

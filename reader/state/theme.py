@@ -1,4 +1,4 @@
-"""The theme last picked in the reader (ctrl+p → "Change theme"), kept between runs.
+"""The theme last picked in the reader (ctrl+p → "Theme"), kept between runs.
 
 `config.toml` stays the user's own file: the reader never writes it. The pick goes to a
 small file in the state directory with the config's `theme` as it was at that moment, so

@@ -24,8 +24,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                         "is no password")
     server.add_argument("--port", type=int, default=8000, help="default 8000")
     server.add_argument("--public-url", metavar="URL",
-                        help="the address browsers reach this server at, where it is not "
-                        "the one they asked for (behind a proxy, say)")
+                        help="the address browsers reach this server at, when that is a "
+                        "host name (other names are refused, against DNS rebinding) or a "
+                        "proxy in front of it; by default localhost and IP addresses")
     server.set_defaults(run=run_serve)
 
 

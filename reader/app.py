@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.filter import LineFilter, Monochrome, NoColor
+from textual.theme import Theme
 
 from reader.cache import open_index
+from reader.contrast import LegibleText
 from reader.core.live import FirstScreen, read_first_screen
 from reader.screens.contents import ContentsScreen
 from reader.screens.help import HelpScreen
@@ -19,6 +23,7 @@ from reader.screens.reading import ReadingScreen
 from reader.screens.search import SearchScreen
 from reader.settings import Settings
 from reader.state.session import ReadingState
+from reader.state.theme import remember_theme, remembered_theme
 from reader.system.terminal import ask_terminal_for_graphics, graphics_terminal
 from reader.widgets.article_view import ArticleView
 from reader.widgets.find_bar import FindBar
@@ -57,13 +62,24 @@ class ReaderApp(App[None]):
         self.settings.apply()
         self.state = state or ReadingState.open(self.root)
         self.first = first
+        # NO_COLOR as no-color.org has it: set and not empty. Textual counts an empty one too
+        # and turns colours to greys; the reader draws in the terminal's own two colours,
+        # and styles/reader.tcss marks the cursor and matches by `:nocolor` rules instead.
+        self.no_color = bool(os.environ.get("NO_COLOR"))
+        self._legible = LegibleText()
+        self._colourless = NoColor()
         self.config_problems = list(self.settings.problems)
-        if self.settings.theme in self.available_themes:
+        themes = self.available_themes
+        if self.settings.theme in themes:
             self.theme = self.settings.theme
         else:
             self.config_problems.append(
                 f"{self.settings.path}: [reader] theme = \"{self.settings.theme}\": wants one of "
-                + ", ".join(sorted(self.available_themes)))
+                + ", ".join(sorted(themes)))
+        picked = remembered_theme(self.settings.theme)  # in the reader, since that was set
+        if picked in themes:
+            self.theme = picked
+        self._theme_kept = self.theme
         self.keymap, problems = check_keymap(self.settings.keys, self.help_sections(),
                                              self.settings.path)
         self.config_problems += problems
@@ -71,7 +87,27 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = str(self.root)
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(ReadingScreen(self.root, self.settings, self.state, self.first))
+
+    def get_line_filters(self) -> list[LineFilter]:
+        """Textual's filters, and either every text kept legible or no colour at all."""
+        filters = [f for f in super().get_line_filters()
+                   if not isinstance(f, Monochrome | NoColor)]
+        return [*filters, self._colourless if self.no_color else self._legible]
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if theme.name != self._theme_kept:
+            self._theme_kept = theme.name
+            self._keep_theme(theme.name)
+
+    @work(thread=True, exclusive=True, group="theme", exit_on_error=False,
+          description="remember the theme")
+    def _keep_theme(self, name: str) -> None:
+        try:
+            remember_theme(name, self.settings.theme)
+        except OSError:
+            pass  # a read-only state directory: the theme is simply not remembered
 
     def on_unmount(self) -> None:
         # Marks and places queued for the writer are on disk before the process ends.

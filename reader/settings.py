@@ -129,8 +129,8 @@ OPTIONS = [
            "the widest a line of text gets, in cells"),
     Option("sidebar_width", 40, _integer(16, 200), "the sidebar's width, in cells"),
     Option("theme", "textual-dark", _text,
-           "a Textual theme; ctrl+p → \"Change theme\" lists them, and the one chosen there "
-           "is remembered"),
+           "a Textual theme; ctrl+p → \"Theme\" lists them, and the one picked there is used "
+           "until this setting changes"),
     Option("opener", (), _command,
            "how to open addresses; the address is added last (READER_OPENER wins)",
            'opener = ["firefox", "--new-tab"]'),

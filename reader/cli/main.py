@@ -11,12 +11,12 @@ import os
 import sys
 
 from reader import __version__
-from reader.cli import articles, config, indexing, marks, searching
+from reader.cli import articles, config, indexing, marks, searching, serving
 from reader.cli.common import UsageError, add_archive, check_archive
 from reader.settings import FOLLOW_VARIABLE
 
 #: The modules of the commands, in the order `--help` lists them.
-MODULES = (articles, searching, marks, indexing, config)
+MODULES = (articles, searching, marks, indexing, serving, config)
 
 
 def _parser() -> tuple[argparse.ArgumentParser, set[str]]:

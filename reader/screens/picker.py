@@ -15,6 +15,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.convert.targets import Target
+from reader.core.sanitize import clean_line
+from reader.core.urls import refusal
 from reader.screens.lists import LIST_BINDINGS, ListScreen
 from reader.system.opener import Outcome, failed_after_start, open_address, open_file
 
@@ -32,7 +34,13 @@ def outcome_text(outcome: Outcome) -> Text:
 def open_or_copy(app, url: str, configured: tuple[str, ...], path: str = "") -> Outcome:
     """Open `url` (or the archive's file at `path`) as `reader.system.opener` decides; copy
     it (OSC 52) when that is the way, or when the opener fails, now or within seconds
-    (`xdg-open` with nothing to open with)."""
+    (`xdg-open` with nothing to open with).
+
+    In a browser (`reader serve`) the browser opens it, in a new tab: the machine the reader
+    runs on is the server, not the reader's. The page gets no answer, so "sent", not "opened".
+    """
+    if app.is_web:
+        return _send_to_browser(app, url, path)
     outcome = (open_file(path, os.environ, list(configured)) if path
                else open_address(url, os.environ, list(configured)))
     if outcome.copy:
@@ -46,6 +54,22 @@ def open_or_copy(app, url: str, configured: tuple[str, ...], path: str = "") -> 
 
         threading.Thread(target=watch, name="reader-opener", daemon=True).start()
     return outcome
+
+
+def _send_to_browser(app, url: str, path: str) -> Outcome:
+    """The address to the page (window.open), or the archive's file through textual-serve's
+    download route, shown in the browser."""
+    if path:
+        shown = clean_line(path, 200)
+        if not os.path.isfile(path):
+            return Outcome(f"Not opened: no such file: {shown}", ok=False)
+        app.deliver_binary(path, open_method="browser")
+        return Outcome(f"Sent to your browser: {shown}", ok=True)
+    why = refusal(url)
+    if why is not None:
+        return Outcome(f"Not opened: {why}", ok=False)
+    app.open_url(url, new_tab=True)  # new_tab=False would take the reader's page away
+    return Outcome(f"Sent to your browser: {url}", ok=True)
 
 
 def _opener_failed(app, url: str, status: int) -> None:

@@ -25,6 +25,7 @@ from reader.core.convert.render import render_article
 from reader.core.layout.highlight import code_tokens
 from reader.core.layout.lines import Line, layout, line_shows, mark_spans
 from reader.core.model import Article, BlockKind, Document
+from reader.widgets.parts import part_style
 
 #: Articles with more characters than this are laid out in a worker thread.
 BACKGROUND_LAYOUT_CHARS = 150_000
@@ -378,11 +379,11 @@ class ArticleView(ScrollView, can_focus=True):
             BlockKind.RULE.value: "article--rule",
         }.get(kind)
         if component:
-            style = self.get_component_rich_style(component, partial=True) + style
+            style = part_style(self, component) + style
         for word in words.split():
             name = _COMPONENT_OF_WORD.get(word)
             if name:
-                style += self.get_component_rich_style(name, partial=True)
+                style += part_style(self, name)
         self._span_styles[key] = style
         return style
 

@@ -25,6 +25,7 @@ from reader.core.live import Snapshot
 from reader.core.model import Article
 from reader.core.outline import Outline, Row
 from reader.core.tally import Tally
+from reader.widgets.parts import part_style
 
 #: The mark before an unread article's title, and a starred one's: seen without colour.
 UNREAD_MARK = "●"
@@ -293,10 +294,13 @@ class Sidebar(ScrollView, can_focus=True):
         self.refresh()
 
     # -- drawing ---------------------------------------------------------------------------
-    def _part(self, name: str) -> Style:
+    def _part(self, name: str, highlighted: bool = False) -> Style:
         # Only what the stylesheet sets for the part (colour, bold), so that the row's own
-        # background (plain, current or cursor) shows through.
-        return self.get_component_rich_style(name, partial=True)
+        # background (plain, current or cursor) shows through; on a highlighted row the
+        # row's own colour too, which is chosen to read on it.
+        if highlighted:
+            return self.get_component_rich_style(name, partial=True).without_color
+        return part_style(self, name)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -312,16 +316,22 @@ class Sidebar(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         row = self.rows[index]
         background = base
+        highlighted = True
         if index == self.cursor:
             background = base + self.get_component_rich_style(
                 "sidebar--cursor" if self.has_focus else "sidebar--current"
             )
         elif row.article is not None and row.article == self.current:
             background = base + self.get_component_rich_style("sidebar--current")
-        segments = self._row_segments(row, width)
+        else:
+            highlighted = False
+        segments = self._row_segments(row, width, highlighted)
         return Strip(segments).apply_style(background).adjust_cell_length(width, background)
 
-    def _row_segments(self, row: Row, width: int) -> list[Segment]:
+    def _row_segments(self, row: Row, width: int, highlighted: bool = False) -> list[Segment]:
+        def part(name: str) -> Style:
+            return self._part(name, highlighted)
+
         indent = "  " * row.depth
         if row.group is not None:
             group = row.group
@@ -334,9 +344,9 @@ class Sidebar(ScrollView, can_focus=True):
             gap = " " * max(room - cell_width(label), 0)
             return [
                 Segment(indent),
-                Segment(marker + label, self._part("sidebar--group")),
+                Segment(marker + label, part("sidebar--group")),
                 Segment(gap),
-                Segment(count, self._part("sidebar--count")),
+                Segment(count, part("sidebar--count")),
             ]
         article = self.articles.get(row.article or "")
         if article is None:
@@ -346,14 +356,14 @@ class Sidebar(ScrollView, can_focus=True):
         mark = STAR_MARK if article.id in self.starred else UNREAD_MARK if unread else " "
         room = width - cell_width(indent + mark + date) - 2
         title = truncate(article.title, max(room, 1))
-        title_style = self._part("sidebar--title")
+        title_style = part("sidebar--title")
         if unread:
-            title_style += self._part("sidebar--unread")
+            title_style += part("sidebar--unread")
         return [
             Segment(indent),
-            Segment(mark, self._part("sidebar--mark")),
+            Segment(mark, part("sidebar--mark")),
             Segment(" "),
-            Segment(date, self._part("sidebar--date")),
+            Segment(date, part("sidebar--date")),
             Segment(" "),
             Segment(title, title_style),
         ]

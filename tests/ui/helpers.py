@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+from rich.segment import Segment
 from textual.pilot import Pilot
 
 from reader.screens.reading import ReadingScreen
@@ -52,3 +53,11 @@ async def wait_for(pilot: Pilot, condition, timeout: float = 10.0) -> None:
 def article_text(pilot: Pilot) -> str:
     view = pilot.app.screen.query_one(ArticleView)
     return "\n".join(line.lead + line.text for line in view.lines)
+
+
+def screen_lines(app) -> list[list[Segment]]:
+    """The screen as the terminal gets it: a list of segments per line, every filter
+    applied (colours composited, NO_COLOR, legible text), control codes left out."""
+    update = app.screen._compositor.render_full_update()
+    return [[segment for strip in strips for segment in Segment.filter_control(strip)]
+            for strips in update.strips]

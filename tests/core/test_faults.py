@@ -35,6 +35,7 @@ from reader.core.index.location import (
 from reader.core.index.store import ArchiveIndex
 from reader.core.search.query import parse_query
 from tests.conftest import write_files
+from tests.processes import alive, children
 
 POST = "---\ntitle: {title}\ndate: 2022-05-{day:02d}\n---\n{body}\n"
 LONG_BODY = "。".join(f"第{n}句话讲的是抚顺的振兴和城市的变化" for n in range(60))
@@ -392,31 +393,6 @@ def test_a_full_disk_then_space_again(tmp_path: Path) -> None:
 
 
 # -- point 5: killed processes leave none behind -------------------------------------------
-def children(pid: int) -> set[int]:
-    found = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.add(int(entry))
-    return found
-
-
-def alive(pids: set[int]) -> set[int]:
-    left = set()
-    for pid in pids:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            continue
-        if state != "Z":
-            left.add(pid)
-    return left
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_a_killed_indexer_leaves_no_process(tmp_path: Path, how: signal.Signals) -> None:

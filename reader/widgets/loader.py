@@ -32,7 +32,7 @@ from reader.core.index.store import ArchiveIndex
 #: How often the sidebar is refreshed while an archive loads.
 LOAD_REFRESH_SECONDS = 0.4
 #: How often, at most, the screen is compared with an index another process writes.
-CATCH_UP_SECONDS = 1.0
+CATCH_UP_SECONDS = 0.5
 #: Why the watcher opens the index again after another process held it too long.
 BUSY = "busy"
 

@@ -217,11 +217,14 @@ def main() -> int:
         thread.start()
     samples: list[list[tuple[int, int]]] = [[], []]
     spawned: set[int] = set()
+    sampled = 0.0
     while threads[0].is_alive():
-        for number, pid in enumerate(pids):
-            samples[number].append(usage(pid))
-            spawned |= descendants(pid)
-        time.sleep(5)
+        if time.monotonic() - sampled >= 5:
+            sampled = time.monotonic()
+            for number, pid in enumerate(pids):
+                samples[number].append(usage(pid))
+                spawned |= descendants(pid)
+        time.sleep(0.05)
     threads[0].join()
     last_change = tally.last_change
     written = last_change - started

@@ -199,7 +199,7 @@ def test_changes_written_by_another_connection_are_found(tmp_path: Path) -> None
     assert live.caught_up(mine, snapshot, live.Grouping.DATE) is None
 
 
-def test_trouble_tells_deleted_replaced_overwritten_and_moved(tmp_path: Path) -> None:
+def test_trouble_tells_deleted_replaced_cut_short_and_moved(tmp_path: Path) -> None:
     root = make_archive(tmp_path / "a")
     index = open_index(root)
     index.refresh()
@@ -214,8 +214,8 @@ def test_trouble_tells_deleted_replaced_overwritten_and_moved(tmp_path: Path) ->
     index.reopen()
     assert index.count() == 12 and index.trouble() is None
     with open(path, "r+b") as file:
-        file.write(b"\0" * 16)
-    assert index.trouble() == "the index file was overwritten"
+        file.truncate(path.stat().st_size // 3 + 1)
+    assert index.trouble() == "the index file was cut short"
     elsewhere = open_index(root)
     with elsewhere.location.lock:
         elsewhere.location.move("a test", None, lambda db: None)
@@ -461,3 +461,25 @@ def test_the_watcher_survives_folders_whose_names_are_not_utf8(tmp_path: Path) -
     for changes in seen:
         live.apply_path_changes(index, changes)
     assert os.fsdecode(b"\xb9\xfa\xbc\xd2/inside.md") in {a.id for a in index.articles()}
+
+
+def test_asking_for_trouble_keeps_sqlites_locks(tmp_path: Path) -> None:
+    """The watcher asks `trouble` twice a second: were it to open and close the database
+    file, this process's POSIX locks on it would drop, and another process closing its
+    last connection would take itself for the last one and delete the log under ours
+    (what made two readers' indexes "malformed" in the soak)."""
+    root = make_archive(tmp_path / "a")
+    index = ArchiveIndex(root, tmp_path / "index.sqlite3")
+    index.refresh()
+    assert index.trouble() is None
+    other = subprocess.run([sys.executable, "-c", (
+        "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); "
+        "db.execute('SELECT count(*) FROM files').fetchone(); db.close()"),
+        str(index.path)], timeout=60)
+    assert other.returncode == 0
+    assert Path(f"{index.path}-wal").exists() and Path(f"{index.path}-shm").exists()
+    (root / "p" / "late.md").write_text(POST.format(title="后来", day=5, body="后"), "utf-8")
+    assert index.refresh_paths(["p/late.md"]).added == ["p/late.md"]
+    index.close()
+    seen = ArchiveIndex(root, tmp_path / "index.sqlite3")
+    assert seen.article("p/late.md") is not None

@@ -26,8 +26,6 @@ _BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds it
 _INTERRUPT = 9
 _UNWRITABLE = {3, 8, 10, 13, 14}  # PERM, READONLY, IOERR, FULL, CANTOPEN
 
-#: The first bytes of every SQLite database file.
-MAGIC = b"SQLite format 3\x00"
 #: Troubles that are no damage: another process rebuilt the index; this one keeps it elsewhere.
 REPLACED = "the index file was replaced"
 MOVED = "the index moved"
@@ -76,19 +74,23 @@ def file_uri(path: Path, query: str = "") -> str:
 
 def file_trouble(path: Path, identity: tuple[int, int] | None) -> str | None:
     """Why the file at `path` may no longer be the index a connection opened as `identity`
-    (device, inode), or None. A stat and 16 bytes read: cheap enough to ask twice a second."""
+    (device, inode), or None. A stat, cheap enough to ask twice a second.
+
+    Never a read: closing any descriptor of the database file in this process would drop
+    SQLite's POSIX locks on it, and another process could then checkpoint and delete the
+    log under this one's connections (SQLite's "how to corrupt" §2.2). A file overwritten
+    in place is found by the next query that reads it (or a search's fresh connection).
+    """
     try:
         info = os.stat(path)
-        with open(path, "rb") as file:
-            head = file.read(len(MAGIC))
     except FileNotFoundError:
         return "the index file was deleted"
     except OSError as error:
         return f"the index file can't be read ({error.strerror})"
     if identity is not None and (info.st_dev, info.st_ino) != identity:
         return REPLACED
-    if head != MAGIC:
-        return "the index file was overwritten" if head else "the index file was emptied"
+    if info.st_size == 0 or info.st_size % 512:
+        return "the index file was cut short"  # SQLite writes whole pages, 512 bytes or more
     return None
 
 

@@ -239,8 +239,8 @@ class ArchiveIndex:
 
     def trouble(self) -> str | None:
         """Why this connection may no longer be the index, or None: the file was deleted,
-        replaced (another process rebuilt it), overwritten; or the index moved elsewhere.
-        Cheap (a stat and 16 bytes read): a watcher asks it twice a second."""
+        replaced (another process rebuilt it) or cut short; or the index moved elsewhere.
+        Cheap (a stat): a watcher asks it twice a second."""
         if self._db is None:
             return None
         if self.location.moves != self._moves:

@@ -301,18 +301,18 @@ class ArchiveIndex:
             self._db.close()
             self._db = None
 
-    def _write(self, work: Callable[[sqlite3.Connection], None]) -> None:
-        """Run `work` (one transaction) on the index; when the cache can't take it (read-
-        only, full), the index moves elsewhere with what it held, and `work` runs there."""
+    def _write(self, change: Callable[[sqlite3.Connection], None]) -> None:
+        """Run `change` (one transaction) on the index; when the cache can't take it (read-
+        only, full), the index moves elsewhere with what it held, and `change` runs there."""
         if self._read_only:
             self._move("it is read-only", self.db)
         try:
-            work(self.db)
+            change(self.db)
         except sqlite3.Error as error:
             if fault_of(error) is not Fault.UNWRITABLE:
                 raise
             self._move(_unwritable(self.path.parent, error), self.db)
-            work(self.db)
+            change(self.db)
         self._writes += 1  # after the commit: a search cache read mid-write must not stick
 
     # -- refreshing ------------------------------------------------------------------------

@@ -4,11 +4,11 @@
 
 Two UIs run in tmux on the same archive (one index, two processes). For the whole run a
 writer adds, edits, renames (some into folders named like files, `batch.2024`) and deletes
-articles, and `reader search` runs in a loop (each run refreshes the index too: a third
-writer). At the end each UI, `reader list` and the disk must agree exactly; the UIs quit
-and nothing they started may be left. Memory and open files of each UI are sampled every
-few seconds. Each UI says what it shows through `READER_BENCHMARK_SNAPSHOT_FILE` (the
-loader writes the ids of every snapshot it posts).
+articles, and `reader search` runs in a loop (answering from the index the UIs keep), with
+`reader index` every tenth run: a third writer. At the end each UI, `reader list` and the
+disk must agree exactly; the UIs quit and nothing they started may be left. Memory and open
+files of each UI are sampled every few seconds. Each UI says what it shows through
+`READER_BENCHMARK_SNAPSHOT_FILE` (the loader writes the ids of every snapshot it posts).
 
 Not part of the test run: it takes minutes. Prints a table of figures.
 """
@@ -47,6 +47,7 @@ class Tally:
     folders_moved: int = 0
     last_change: float = 0.0  # time.monotonic() of the last change on disk
     searches: int = 0
+    indexes: int = 0
     searches_failed: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # "reader: …" lines (a rebuild: a bug)
 
@@ -134,15 +135,23 @@ def writer(root: Path, seconds: float, tally: Tally, stop: threading.Event) -> N
 
 
 def searcher(root: Path, env: dict[str, str], tally: Tally, stop: threading.Event) -> None:
-    """`reader search` in a loop: exit 0 (found) or 1 (nothing), anything else a failure."""
+    """`reader search` in a loop: exit 0 (found) or 1 (nothing), anything else a failure.
+    Every tenth run is a `reader index` instead: a writer the UIs did not start (a search
+    answers from the index the UIs keep, without writing)."""
     words = ["浸泡", "振兴", "改过", "成批", "抚顺 -浸泡"]
     number = 0
     while not stop.is_set():
         word = words[number % len(words)]
         number += 1
-        result = subprocess.run([sys.executable, "-m", "reader", "search", str(root),
-                                 *word.split(), "--limit", "5"], capture_output=True,
-                                text=True, encoding="utf-8", env=env)
+        command = (["index", str(root)] if number % 10 == 0 else
+                   ["search", str(root), *word.split(), "--limit", "5"])
+        result = subprocess.run([sys.executable, "-m", "reader", *command],
+                                capture_output=True, text=True, encoding="utf-8", env=env)
+        if command[0] == "index":
+            tally.indexes += 1
+            if result.returncode != 0 or "Traceback" in result.stderr:
+                tally.searches_failed.append(result.stderr.strip()[-200:])
+            continue
         tally.searches += 1
         tally.notices += [line for line in result.stderr.splitlines()
                           if line.startswith("reader: ")]
@@ -265,7 +274,8 @@ def main() -> int:
                          f"{tally.renamed} renamed, {tally.deleted} deleted, "
                          f"{tally.folders_moved} folders moved)"),
         ("articles at the end", f"{len(disk):,}"),
-        ("searches run (failed)", f"{tally.searches} ({len(tally.searches_failed)})"),
+        ("searches, reader index runs (failed)",
+         f"{tally.searches}, {tally.indexes} ({len(tally.searches_failed)})"),
         ("index rebuilds or notices", str(len(tally.notices))),
         ("mismatches at the end", ", ".join(f"{k}: {v}" for k, v in mismatches.items())),
         ("UIs agree with the disk after", " / ".join(

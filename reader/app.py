@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 from pathlib import Path
 
 from textual import work
@@ -85,7 +87,13 @@ class ReaderApp(App[None]):
         self.config_problems += problems
         self.set_keymap(self.keymap)
 
+    #: Set by `run`: SIGTERM quits as `q` does (the terminal restored, the state saved, the
+    #: index's reading processes stopped), not mid-frame.
+    ends_on_sigterm = False
+
     def on_mount(self) -> None:
+        if self.ends_on_sigterm:
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
         self.sub_title = str(self.root)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.push_screen(ReadingScreen(self.root, self.settings, self.state, self.first))
@@ -195,5 +203,7 @@ def run(root: Path) -> int:
     """Run the reader on the archive at `root` in this terminal."""
     if graphics_terminal(os.environ):
         ask_terminal_for_graphics()
-    make_app(root, warm_start=True).run()
+    app = make_app(root, warm_start=True)
+    app.ends_on_sigterm = True
+    app.run()
     return 0

@@ -15,8 +15,8 @@ from reader.cli.common import (
     check_archive,
     find_article,
     print_problems,
-    refreshed_index,
     whole_number,
+    with_index,
 )
 from reader.core.files.dates import format_moment
 from reader.core.index.schema import id_of
@@ -24,6 +24,7 @@ from reader.core.model import DateSource
 from reader.core.sanitize import display_path
 
 if TYPE_CHECKING:
+    from reader.core.index.store import ArchiveIndex
     from reader.core.model import Article
     from reader.core.search.marks import Marks
 
@@ -57,12 +58,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 def run_list(options: argparse.Namespace) -> int:
     root = check_archive(options.archive)
-    index = refreshed_index(root)
-    try:
-        rows = list(index.summaries())
-        problems = index.problems()
-    finally:
-        index.close()
+    rows, problems = with_index(root, lambda index: (list(index.summaries()), index.problems()))
     marks = None
     if options.json or options.unread or options.starred or options.new:
         from reader.state.session import peek_marks
@@ -123,11 +119,7 @@ def _first_category(categories: str) -> str:
 
 def _article_to_show(options: argparse.Namespace) -> tuple[Path, Article]:
     root = check_archive(options.archive)
-    index = refreshed_index(root)
-    try:
-        return root, find_article(index, options.id)
-    finally:
-        index.close()
+    return root, with_index(root, lambda index: find_article(index, options.id))
 
 
 def run_targets(options: argparse.Namespace) -> int:
@@ -136,14 +128,13 @@ def run_targets(options: argparse.Namespace) -> int:
     from reader.core.files.local import Permalinks
 
     root = check_archive(options.archive)
-    index = refreshed_index(root)
-    try:
-        article = find_article(index, options.id)
+
+    def read(index: ArchiveIndex) -> tuple[Article, dict[str, Article]]:
         # Links to other articles are found among all of them; images need none.
-        articles = ({a.id: a for a in index.articles()} if options.command == "links"
-                    else {})
-    finally:
-        index.close()
+        return find_article(index, options.id), (
+            {a.id: a for a in index.articles()} if options.command == "links" else {})
+
+    article, articles = with_index(root, read)
     document = render_article(root, article)
     targets = (image_targets(document, article, root) if options.command == "images"
                else link_targets(document, article, root, articles,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from reader.core.sanitize import display_path
 
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
     from reader.core.files.archive import Archive
     from reader.core.index.store import ArchiveIndex
     from reader.core.model import Article, Problem
+
+T = TypeVar("T")
 
 
 class UsageError(Exception):
@@ -66,36 +69,72 @@ def print_problems(problems: list[Problem]) -> None:
         print(f"{problem.path}: {problem.reason}", file=sys.stderr)
 
 
-def refreshed_index(root: Path) -> ArchiveIndex:
-    """The archive's index, brought up to date with its files first (or kept up to date by
-    a reader following the archive: `followers`). The caller closes it.
+class Failure(Exception):
+    """The command could not do its work (the index can't be used): a one-line message and
+    exit status 3."""
 
-    A command asks it for what it prints (one article, one page of results), never for
-    every article unless it prints every one.
+
+def with_index(root: Path, job: Callable[[ArchiveIndex], T], fresh: bool = True) -> T:
+    """What `job` finds in the archive's index, brought up to date with its files first
+    (`fresh`), or kept up to date by a reader following the archive (`followers`). A job
+    asks for what it prints (one article, one page of results), never for every article
+    unless it prints every one.
+
+    Damage found on the way (any `sqlite3.DatabaseError` but a busy index) is rebuilt, once,
+    and the job runs again; what was done to the index is said on standard error, one line
+    each, and an index that can't be used becomes a `Failure`, never a traceback.
     """
+    import sqlite3
+
     from reader.cache import open_index
     from reader.core.index.followers import followed
+    from reader.core.index.location import Fault, fault_of
 
-    index = open_index(root)
-    try:
-        if not followed(index.path, index.follow):  # else a running reader keeps it so
-            refresh(index)
-    except BaseException:
-        index.close()
-        raise
-    return index
+    rebuilt: str | None = None
+    for attempt in (1, 2):
+        index = open_index(root)
+        index.rebuilt_because = rebuilt
+        try:
+            # A rebuilt index is filled here, whoever follows the archive.
+            if fresh and (rebuilt or not followed(index.path, index.follow)):
+                refresh(index)
+            result = job(index)
+        except sqlite3.Error as error:
+            fault = fault_of(error)
+            if fault is Fault.BUSY:
+                raise Failure(f"the index is busy (another reader is writing it): {error}"
+                              ) from None
+            if fault is not Fault.DAMAGE or attempt == 2:
+                raise Failure(f"the index can't be used: {error}") from None
+            index.rebuild(f"damaged index ({error})")
+            rebuilt = index.rebuilt_because
+            continue
+        except OSError as error:  # nowhere to keep an index at all
+            raise Failure(f"the index can't be kept anywhere: {error}") from None
+        finally:
+            index.close()
+        say_what_happened(index)
+        return result
+    raise AssertionError("unreachable")
+
+
+def say_what_happened(index: ArchiveIndex) -> None:
+    """One line on standard error for an index rebuilt, or kept away from the cache."""
+    if index.rebuilt_because:
+        print(f"reader: rebuilt the index: {index.rebuilt_because}", file=sys.stderr)
+    if index.moved_because:
+        print(f"reader: {index.moved_because} this time", file=sys.stderr)
 
 
 def indexed_archive(root: Path) -> Archive:
     """The whole archive as its index holds it, brought up to date first."""
     from reader.core.files.archive import Archive
 
-    index = refreshed_index(root)
-    try:
+    def read(index: ArchiveIndex) -> Archive:
         ordered = index.articles()
         return Archive(root, {a.id: a for a in ordered}, index.problems())
-    finally:
-        index.close()
+
+    return with_index(root, read)
 
 
 def refresh(index) -> None:

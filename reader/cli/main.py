@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from reader import __version__
 from reader.cli import articles, config, indexing, marks, searching, serving
-from reader.cli.common import UsageError, add_archive, check_archive
+from reader.cli.common import Failure, UsageError, add_archive, check_archive
 from reader.settings import FOLLOW_VARIABLE
 
 #: The modules of the commands, in the order `--help` lists them.
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(options, "follow", False):
         # For the whole process: the UI's workers open the index as the commands do.
         os.environ[FOLLOW_VARIABLE] = "1"
+    if options.command != "open":  # the UI ends on SIGTERM its own way (`app.run`)
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         if options.command not in ("config", "open"):
             _settings_problems()
@@ -81,9 +84,21 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         print(f"reader: {error}", file=sys.stderr)
         return 2
+    except Failure as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return 3  # not 1: `search` says "nothing matched" with it
     except BrokenPipeError:
         # `reader list | head` closes the pipe early; that is not an error.
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as interrupt:
+        return 128 + signal.SIGTERM if isinstance(interrupt, Terminated) else 130
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, unwinding the command as Ctrl-C does: the index's transaction rolled back,
+    its reading processes stopped and waited for."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated

@@ -10,8 +10,8 @@ from reader.cli.common import (
     add_archive,
     article_json,
     check_archive,
-    refreshed_index,
     whole_number,
+    with_index,
 )
 from reader.core.sanitize import display_path
 
@@ -56,7 +56,8 @@ def query_words_last(args: list[str]) -> list[str]:
 
 def run_search(options: argparse.Namespace) -> int:
     from reader.core.files.dates import format_date
-    from reader.core.search.query import QueryError, parse_query
+    from reader.core.index.store import ArchiveIndex
+    from reader.core.search.query import Hit, QueryError, parse_query
     from reader.core.search.snippets import shown_snippet
 
     root = check_archive(options.archive)
@@ -64,11 +65,11 @@ def run_search(options: argparse.Namespace) -> int:
         query = parse_query(" ".join(options.query))
     except QueryError as error:
         raise UsageError(str(error)) from None
-    index = refreshed_index(root)
-    try:
-        hits = index.search(query, options.limit, keep=False)
-    finally:
-        index.close()
+
+    def search(index: ArchiveIndex) -> list[Hit]:
+        return index.search(query, options.limit, keep=False)
+
+    hits = with_index(root, search)
     for hit in hits:
         article = hit.article
         text_snippet = shown_snippet(root, article, query.words) or hit.snippet

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,14 +155,16 @@ def read_first_screen(root: Path, index: ArchiveIndex, remembered: str | None,
 @dataclass(frozen=True)
 class PathChanges:
     """What a file watcher saw in one batch: article files to read again, and folders
-    (moved in, moved out, deleted) to look through again."""
+    (moved in, moved out, deleted) to look through again. `lost`: the watcher had to start
+    again, and changes meanwhile may be unseen: look through the whole archive."""
 
     ids: frozenset[str]
     folders: frozenset[str]
+    lost: bool = False
 
     @property
     def any(self) -> bool:
-        return bool(self.ids or self.folders)
+        return bool(self.ids or self.folders or self.lost)
 
 
 def classify(root: Path, paths: list[str]) -> PathChanges:
@@ -188,23 +191,136 @@ def classify(root: Path, paths: list[str]) -> PathChanges:
     return PathChanges(frozenset(ids), frozenset(folders))
 
 
+#: A watcher that keeps failing starts again after this long at most; each failure is
+#: followed by a look through the whole archive (a poll, in effect, while it fails).
+WATCH_RETRY_SECONDS = 5.0
+#: Folders the notifier can't watch (their names are not UTF-8) are looked through this often.
+UNWATCHED_POLL_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class WatchPlan:
+    """How to watch an archive holding folders whose names are not UTF-8, which the
+    notifier can't watch (any such folder stops it at once): every other folder, each on
+    its own; those folders (ids) are looked through now and then instead."""
+
+    folders: list[str]
+    unwatched: frozenset[str]
+
+
+def watch_plan(root: Path) -> WatchPlan | None:
+    """The plan for `root`, or None when every folder's name is UTF-8 (the whole archive is
+    watched at once, recursively). A walk of the folders: a fraction of a second."""
+    folders: list[str] = []
+    unwatched: set[str] = set()
+    top = os.fsencode(root)
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            continue
+        folders.append(os.fsdecode(folder))
+        with entries:
+            for entry in entries:
+                try:
+                    if not entry.is_dir(follow_symlinks=False):
+                        continue
+                except OSError:
+                    continue
+                try:
+                    entry.name.decode("utf-8")
+                except UnicodeDecodeError:
+                    unwatched.add(os.fsdecode(os.path.relpath(entry.path, top)))
+                    continue
+                stack.append(entry.path)
+    return WatchPlan(folders, frozenset(unwatched)) if unwatched else None
+
+
 def watch_archive(root: Path, stop: threading.Event) -> Iterator[PathChanges]:
     """The archive's changes as they happen (watchfiles), batched and classified.
 
     Yields an empty `PathChanges` at least twice a second, so that a caller can check
-    whether it should stop, and ends when `stop` is set.
+    whether it should stop, and ends when `stop` is set. The notifier stops at any name
+    that is not UTF-8 ("Unable to decode path") and at a full table of watches: then it
+    starts again and says `lost` (look through everything), and folders it can't name are
+    left to a `WatchPlan` (watched around, looked through every few seconds).
     """
     import watchfiles
 
-    for batch in watchfiles.watch(root, stop_event=stop, debounce=300, step=100,
-                                  raise_interrupt=False, rust_timeout=500,
-                                  yield_on_timeout=True):
-        yield classify(root, [path for _, path in batch])
+    plan: WatchPlan | None = None
+    lost = False  # a failure not yet told
+    wait = 0.0
+    polled = time.monotonic()
+    while not stop.is_set():
+        started = time.monotonic()
+        paths = plan.folders if plan is not None else [str(root)]
+        try:
+            for batch in watchfiles.watch(*paths, stop_event=stop, debounce=300, step=100,
+                                          raise_interrupt=False, rust_timeout=500,
+                                          yield_on_timeout=True, recursive=plan is None):
+                seen = classify(root, [path for _, path in batch])
+                folders = seen.folders
+                if plan is not None and time.monotonic() - polled >= UNWATCHED_POLL_SECONDS:
+                    folders |= plan.unwatched
+                    polled = time.monotonic()
+                yield PathChanges(seen.ids, folders, lost)
+                lost = False
+                if plan is not None and seen.folders:
+                    break  # folders came or went: watched one by one, they need a new plan
+            else:
+                return
+        except (RuntimeError, OSError, ValueError):
+            if lost:
+                # Failing again before a single batch: look through everything now (and
+                # again at each failure) rather than never.
+                yield PathChanges(frozenset(), frozenset(), True)
+            lost = True
+            # Again at once the first time; waiting longer while it keeps failing.
+            wait = 0.0 if time.monotonic() - started > 60 else min(
+                max(2 * wait, 0.5), WATCH_RETRY_SECONDS)
+            stop.wait(wait)
+        plan = watch_plan(root)
 
 
 def apply_path_changes(index: ArchiveIndex, seen: PathChanges) -> Changes:
-    """Bring the index up to date with what a watcher saw: the files and folders named."""
+    """Bring the index up to date with what a watcher saw: the files and folders named, or
+    everything when the watcher lost track."""
+    if seen.lost:
+        return index.refresh()
     return index.refresh_paths(seen.ids, seen.folders)
+
+
+def differences(index: ArchiveIndex, snapshot: Snapshot) -> Changes:
+    """What the index holds that `snapshot` does not show: articles added, changed (in
+    size or time) and removed by another writer (a second reader, `reader index`), or by a
+    rebuild. A pass over small rows: 100,000 in a fraction of a second."""
+    changes = Changes()
+    held = index.stamps()
+    shown = snapshot.articles
+    for article_id, stamp in held.items():
+        article = shown.get(article_id)
+        if article is None:
+            changes.added.append(article_id)
+        elif (article.size, article.mtime) != stamp:
+            changes.changed.append(article_id)
+    changes.removed = [article_id for article_id in shown if article_id not in held]
+    return changes
+
+
+def caught_up(index: ArchiveIndex, snapshot: Snapshot, grouping: Grouping
+              ) -> tuple[Snapshot, Changes] | None:
+    """`snapshot` brought up to what the index holds, with what changed; None when it shows
+    the index already (its articles and its problems)."""
+    changes = differences(index, snapshot)
+    if not changes.any:
+        if index.problems() == snapshot.problems:
+            return None
+        return with_changes(index, snapshot, changes, grouping), changes
+    if worth_applying(changes, len(snapshot.articles)):
+        return with_changes(index, snapshot, changes, grouping), changes
+    return whole(index, grouping, finished=True), changes
 
 
 def status_text(snapshot: Snapshot, progress: str, loading: bool, grouping: Grouping,

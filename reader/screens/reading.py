@@ -226,6 +226,18 @@ class ReadingScreen(Marking, Screen[None]):
         if article is not None and self.shown in event.changes.changed:
             self.query_one(ReadingPane).open(self.root, article, self.top_block)
 
+    @on(ArchiveLoader.Rebuilding)
+    def _rebuilding(self, event: ArchiveLoader.Rebuilding) -> None:
+        self.progress_text = "Rebuilding the index…"  # until the first progress: search knows
+        self._update_status()
+        self.notify(f"The index is being rebuilt in the background ({event.reason}); search "
+                    "finds only what is rebuilt so far.", markup=False, severity="warning",
+                    timeout=8)
+
+    @on(ArchiveLoader.Notice)
+    def _notice(self, event: ArchiveLoader.Notice) -> None:
+        self.notify(event.message, markup=False, severity="warning", timeout=10)
+
     @on(ArchiveLoader.Failed)
     def _failed(self, event: ArchiveLoader.Failed) -> None:
         if event.severity == "error":
@@ -413,7 +425,7 @@ class ReadingScreen(Marking, Screen[None]):
 
         self.app.push_screen(
             SearchScreen(self.root, self.search_text, indexing=lambda: self.progress_text,
-                         state=self.state),
+                         state=self.state, damaged=self.query_one(ArchiveLoader).damaged),
             chosen)
 
     def action_find(self) -> None:

@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 
 from reader.cache import open_index
 from reader.core.convert.render import format_date
+from reader.core.index.location import Fault, IndexUnavailable, fault_of
 from reader.core.index.store import ArchiveIndex
 from reader.core.search.fold import highlights
 from reader.core.search.marks import NO_MARKS, Marks
@@ -76,6 +77,15 @@ class SearchScreen(ModalScreen[Chosen | None]):
             self.message = message
             super().__init__()
 
+    class Unavailable(Message):
+        """The index can't answer now (damaged, deleted, being rebuilt); `damaged`: it must
+        be rebuilt (the reading screen's loader does it)."""
+
+        def __init__(self, reason: str, damaged: bool) -> None:
+            self.reason = reason
+            self.damaged = damaged
+            super().__init__()
+
     BINDINGS = [
         Binding("escape", "dismiss", "Back", id="search.close"),
         Binding("down", "results(1)", "Next result", show=False, id="search.down"),
@@ -98,14 +108,18 @@ class SearchScreen(ModalScreen[Chosen | None]):
 
     def __init__(self, root: Path, text: str = "",
                  indexing: Callable[[], str] | None = None,
-                 state: ReadingState | None = None) -> None:
+                 state: ReadingState | None = None,
+                 damaged: Callable[[str], None] | None = None) -> None:
         """`indexing` says how far a first indexing of the archive has got ("" when done);
-        `state` answers `is:` filters and takes marks (none: every article is unread)."""
+        `state` answers `is:` filters and takes marks (none: every article is unread);
+        `damaged` is told when a search finds the index damaged, to rebuild it."""
         super().__init__()
         self.root = root
         self.state = state
         self.initial = text
         self._indexing = indexing or (lambda: "")
+        self._damaged = damaged or (lambda reason: None)
+        self._unavailable = False  # the last search found no index to ask: ask again soon
         self._following = False  # results were last read while indexing went on
         self._refreshing = False
         self._scheduled = False
@@ -127,7 +141,8 @@ class SearchScreen(ModalScreen[Chosen | None]):
             yield OptionList(id="search-results")
 
     def on_mount(self) -> None:
-        self._index = open_index(self.root)
+        # Never repairs: a damaged index is the loader's to rebuild, in the background.
+        self._index = open_index(self.root, repair=False)
         self._prepare()
         self._following = bool(self._indexing())
         self.set_interval(FOLLOW_SECONDS, self._follow_indexing)
@@ -190,8 +205,8 @@ class SearchScreen(ModalScreen[Chosen | None]):
             return
         try:
             index.prepare_search()
-        except sqlite3.Error:
-            pass  # interrupted by the first key, or the screen closed: the search reads it
+        except (sqlite3.Error, IndexUnavailable):
+            pass  # interrupted by the first key, closed, unavailable: the search finds out
 
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False,
@@ -202,11 +217,19 @@ class SearchScreen(ModalScreen[Chosen | None]):
         if index is None:
             return
         try:
+            if index.trouble() is not None:
+                index.reopen()  # deleted, replaced by a rebuild, moved: the one there now
             hits = index.search(query, limit, self._marks())
-        except sqlite3.OperationalError:
-            return  # interrupted by the next key
-        except sqlite3.DatabaseError:
-            self.post_message(self.Failed("The index is damaged: reopen the archive."))
+        except IndexUnavailable as error:
+            index.reopen()
+            self.post_message(self.Unavailable(str(error), error.damaged))
+            return
+        except sqlite3.Error as error:
+            fault = fault_of(error)
+            if fault in (Fault.INTERRUPTED, Fault.CLOSED):
+                return  # interrupted by the next key, or the screen closed
+            index.reopen()
+            self.post_message(self.Unavailable(str(error), fault is not Fault.BUSY))
             return
         snippets = []
         for hit in hits:
@@ -238,6 +261,21 @@ class SearchScreen(ModalScreen[Chosen | None]):
     def _search_failed(self, event: Failed) -> None:
         self._failed(event.message)
 
+    @on(Unavailable)
+    def _search_unavailable(self, event: Unavailable) -> None:
+        """Never an empty answer for a broken index: say so, have it rebuilt, ask again."""
+        self._unavailable = True
+        self._loading_more = self._refreshing = False
+        if event.damaged:
+            self._damaged(f"damaged index ({event.reason})")
+            why = "the index is damaged and being rebuilt"
+        elif "busy" in event.reason or "locked" in event.reason:
+            why = "another reader is writing the index"
+        else:
+            why = f"{event.reason}; it is being rebuilt"
+        self._failed(f"Search is unavailable for now: {why}. Trying again…")
+        self._show([], [])
+
     @on(Found)
     def _found(self, event: Found) -> None:
         self._results(event.hits, event.snippets, event.words, event.limit)
@@ -264,7 +302,7 @@ class SearchScreen(ModalScreen[Chosen | None]):
             return
         try:
             hits = index.search(query, MARK_ALL_LIMIT, self._marks())
-        except sqlite3.Error as error:
+        except (sqlite3.Error, IndexUnavailable) as error:
             self.post_message(self.Failed(f"Could not mark the results: {error}"))
             return
         self.post_message(self.Marked([hit.article.id for hit in hits], text))
@@ -285,7 +323,7 @@ class SearchScreen(ModalScreen[Chosen | None]):
         if limit != self._limit:
             return  # a page asked for before the query changed
         refreshed = self._refreshing
-        self._loading_more = self._refreshing = False
+        self._loading_more = self._refreshing = self._unavailable = False
         self._snippets = {hit.article.id: text for hit, text in zip(hits, snippets, strict=True)}
         self._say_status(len(hits), limit)
         results = self.query_one(OptionList)
@@ -297,8 +335,10 @@ class SearchScreen(ModalScreen[Chosen | None]):
     def _say_status(self, count: int, limit: int) -> None:
         full = count >= limit
         text = self.query_one(Input).value
+        indexing = bool(self._indexing())
         if not count:
-            what = "Nothing matched."
+            # Not "Nothing matched.": an answer from half an index is not the truth yet.
+            what = "Nothing found yet" if indexing else "Nothing matched."
         elif not full:
             what = f"{count:,} result{'s' if count != 1 else ''}"
         elif self._total_for == text and self._total is not None:
@@ -307,14 +347,14 @@ class SearchScreen(ModalScreen[Chosen | None]):
         else:
             what = f"{count:,}+ results (more below; counting…)"
         status = Text(what + (" · enter opens · escape returns" if count else ""))
-        if self._indexing():
+        if indexing:
             status.append(" · still indexing the archive: more may match", style="italic")
         self.query_one("#search-status", Static).update(status)
 
     def _follow_indexing(self) -> None:
         """While the archive is being indexed, read the results again every few seconds, and
         once more when it is done, so that they grow with the index."""
-        indexing = bool(self._indexing())
+        indexing = bool(self._indexing()) or self._unavailable
         if not (indexing or self._following):
             return
         self._following = indexing

@@ -5,7 +5,9 @@ problem), in other processes when there are many.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -74,16 +76,35 @@ def _index_files(files: list[ArticleFile]) -> list[Entry]:
     return [index_file(file) for file in files]
 
 
-def _quiet() -> None:
-    """In a reading process: write nothing to the terminal the reader draws on."""
+#: How often a reading process looks whether the reader that started it is still there.
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _start_reading_process(parent: int) -> None:
+    """In a reading process: write nothing to the terminal the reader draws on, leave Ctrl-C
+    to the reader (which stops the pool in order), and end when the reader is gone.
+
+    A reader killed outright (`kill -9`) never tells its pool to stop, and a worker blocked
+    on the pool's queue would wait for good (the queue's pipe has a writer: the worker
+    itself); so each one watches its parent's pid and ends when it changes.
+    """
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null, 2)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with_parent, args=(parent,), daemon=True,
+                     name="end-with-parent").start()
+
+
+def _end_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)  # the reader is gone: nobody will read what this process would write
 
 
 def _process_pool(workers: int) -> ProcessPoolExecutor:
     """Processes that read files, started fresh (spawn: forking a process that runs threads,
-    as the UI does, is unsafe) and silent.
+    as the UI does, is unsafe), silent, and ending with the reader (`_start_reading_process`).
 
     multiprocessing passes `sys.stderr`'s descriptor to its helper process; under Textual,
     `sys.stderr` is a capture object with no real descriptor, so the real one stands in
@@ -97,10 +118,10 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
         sys.stderr = sys.__stderr__
     try:
         return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                                   initializer=_quiet)
+                                   initializer=_start_reading_process,
+                                   initargs=(os.getpid(),))
     finally:
         sys.stderr = saved
-
 
 
 def read_entries(files: list[ArticleFile], parallel: bool = True,
@@ -115,7 +136,8 @@ def read_entries(files: list[ArticleFile], parallel: bool = True,
         try:
             # Spawned processes: forking a process that runs threads (the UI) is unsafe.
             workers = os.cpu_count() or 2
-            with _process_pool(workers) as pool:
+            pool = _process_pool(workers)
+            try:
                 # A few batches in flight at a time, so that memory stays bounded
                 # however far the readers get ahead of the writer.
                 pending = deque(pool.submit(_index_files, batch)
@@ -123,8 +145,6 @@ def read_entries(files: list[ArticleFile], parallel: bool = True,
                 next_batch = len(pending)
                 while pending:
                     if should_stop is not None and should_stop():
-                        for future in pending:
-                            future.cancel()
                         return
                     entries = pending.popleft().result()
                     if next_batch < len(batches):
@@ -132,6 +152,10 @@ def read_entries(files: list[ArticleFile], parallel: bool = True,
                         next_batch += 1
                     done += 1
                     yield entries
+            finally:
+                # However this ends (done, stopped, Ctrl-C, SIGTERM, the caller gone): what
+                # is not started is dropped, and the processes are waited for, never left.
+                pool.shutdown(wait=True, cancel_futures=True)
             return
         except (BrokenProcessPool, OSError, ValueError):
             pass  # no processes to be had here: read the rest in this one

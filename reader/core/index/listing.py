@@ -101,6 +101,11 @@ def month_counts(db: sqlite3.Connection) -> list[tuple[str | None, int]]:
                         (json.dumps({"starts": key, "counts": counts}),))
     return counts
 
+def stamps(db: sqlite3.Connection) -> dict[str, tuple[int, float]]:
+    """Every article's id, with its file's size and modification time."""
+    return {id_of(row[0]): (row[1], row[2]) for row in db.execute(
+        "SELECT id, f.size, f.mtime FROM articles JOIN files f USING (id)")}
+
 def has_articles(db: sqlite3.Connection) -> bool:
     return db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is not None
 

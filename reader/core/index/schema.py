@@ -5,6 +5,7 @@ Everything that names the index's columns is here or in `engine.py` (the search 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from datetime import datetime
@@ -117,7 +118,11 @@ class transaction:
         self.db.execute("BEGIN")
 
     def __exit__(self, kind, value, traceback) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        if kind is None:
+            self.db.execute("COMMIT")
+        elif self.db.in_transaction:  # (SQLite rolls back by itself on a full disk)
+            with contextlib.suppress(sqlite3.Error):  # the error that got here is the news
+                self.db.execute("ROLLBACK")
 
 
 def article_row(article: Article, fields: str, images: list, links: list) -> tuple:

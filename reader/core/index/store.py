@@ -2,14 +2,18 @@
 
 One database per archive in the cache directory (the caller says where). It is only a
 cache: deleting it loses nothing, and a damaged one (garbage, truncated, another schema
-version) is thrown away and rebuilt. Refreshing reads again only the files whose size or
-modification time changed.
+version, any `sqlite3.DatabaseError` but a busy one) is thrown away and rebuilt. When the
+cache can't be written, the index is kept elsewhere (`location`), and a valid index on a
+read-only mount is read as it is, never deleted. Refreshing reads again only the files
+whose size or modification time changed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -18,6 +22,16 @@ from reader.core.files.scan import ArticleFile, Walk, file_at, is_article_path
 from reader.core.index import listing, writer
 from reader.core.index.engine import SearchEngine
 from reader.core.index.entries import PARALLEL_THRESHOLD, Changes, Entry, Progress, read_entries
+from reader.core.index.location import (
+    MOVED,
+    Fault,
+    IndexUnavailable,
+    Location,
+    fault_of,
+    file_trouble,
+    file_uri,
+    identity_of,
+)
 from reader.core.index.schema import (
     SCHEMA,
     SCHEMA_VERSION,
@@ -34,17 +48,37 @@ BUSY_SECONDS = 30.0
 
 
 class ArchiveIndex:
-    """The index of one archive. Open it, refresh it, ask it."""
+    """The index of one archive. Open it, refresh it, ask it.
 
-    def __init__(self, root: Path, path: Path, follow: bool = False) -> None:
+    `location`: the cache file, or a `Location` shared with the other connections of this
+    process. `repair=False` (a search screen's): never create, rebuild or move the index;
+    `IndexUnavailable` says why it can't be used, and someone else repairs it.
+    """
+
+    def __init__(self, root: Path, location: Path | Location, follow: bool = False,
+                 repair: bool = True) -> None:
         self.root = Path(root)
-        self.path = Path(path)
+        self.location = location if isinstance(location, Location) else Location(location)
         self.follow = follow  # follow every symbolic link, not only those that stay inside
+        self.repair = repair
         self.rebuilt_because: str | None = None
         self._db: sqlite3.Connection | None = None
         self.engine = SearchEngine(lambda: self.db, lambda: self._writes)
         self._closed = False
         self._writes = 0  # this connection's own commits, which `data_version` does not count
+        self._read_only = False  # a valid index the cache can't write: copied before a write
+        self._identity: tuple[int, int] | None = None  # the file this connection opened
+        self._moves = 0  # the location's moves when this connection opened
+
+    @property
+    def path(self) -> Path:
+        """The index's file in the cache (where it is kept unless `moved_because`)."""
+        return self.location.path
+
+    @property
+    def moved_because(self) -> str | None:
+        """Why the index is not kept in the cache (one line), or None."""
+        return self.location.because
 
     # -- opening ---------------------------------------------------------------------------
     @property
@@ -56,37 +90,64 @@ class ArchiveIndex:
         return self._db
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._read_only = False
+        self._identity = None
+        self._moves = self.location.moves
+        if self.location.uri is not None:
+            return self._connect_elsewhere()
         try:
-            db = self._open_existing()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return self._move(_folder_trouble(self.path.parent, error))
+        existed = self.path.exists()
+        identity = identity_of(self.path)
+        try:
+            db = self._open_existing() if existed else None
+            if db is None:
+                if not self.repair:
+                    raise self._unavailable()
+                self._remove_files()
+                db = self._create()
+                identity = identity_of(self.path)
+            # Another process may have put a new file there meanwhile: then this one is
+            # taken for replaced at the next `trouble`, and opened again.
+            self._identity = identity
+            return db
+        except sqlite3.Error as error:
+            if fault_of(error) is not Fault.UNWRITABLE:
+                raise
+            reason = _unwritable(self.path.parent, error)
+        except OSError as error:  # the damaged file can't be removed
+            reason = _unwritable(self.path.parent, error)
+        if existed:
+            db = self._open_read_only()
             if db is not None:
                 return db
-        except sqlite3.OperationalError:
-            raise  # busy or locked by another reader: not damage, nothing to throw away
-        except sqlite3.DatabaseError as error:
-            self.rebuilt_because = f"damaged index ({error})"
-        self._remove_files()
-        db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                             timeout=BUSY_SECONDS)
-        # 8 KB pages: the character index's segments write faster than with 4 KB (16 KB,
-        # faster still, leaves half-empty pages after texts of 16-32 KB).
-        db.execute("PRAGMA page_size=8192")
-        self._tune(db)
-        db.executescript("BEGIN;" + SCHEMA + "COMMIT;")
-        # Merge segments sixteen at a time, not four: a third less work while building, and
-        # lookups measured no slower.
-        db.execute("INSERT INTO chars (chars, rank) VALUES ('automerge', 16)")
-        db.execute("INSERT INTO meta VALUES ('schema', ?), ('root', ?)",
-                   (str(SCHEMA_VERSION), str(self.root.resolve())))
-        return db
+        elif self.repair:
+            self._remove_files()  # what was made of a new index before the disk said no
+        return self._move(reason)
 
-    def _open_existing(self) -> sqlite3.Connection | None:
-        if not self.path.exists():
-            return None
+    def _create(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
                              timeout=BUSY_SECONDS)
         try:
-            self._tune(db)
+            _new_index(db, self.root)
+        except sqlite3.Error:
+            db.close()
+            raise
+        self._tune(db)
+        return db
+
+    def _open_existing(self, uri: str | None = None) -> sqlite3.Connection | None:
+        """The index at `uri` (else in the cache), or None when it is damaged (and why, in
+        `rebuilt_because`). Busy, or a cache that can't be written, raise."""
+        db = (sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None,
+                              timeout=BUSY_SECONDS) if uri is not None else
+              sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                              timeout=BUSY_SECONDS))
+        try:
+            if not self._read_only:
+                self._tune(db)
             rows = dict(db.execute("SELECT key, value FROM meta").fetchall())
             if rows.get("schema") != str(SCHEMA_VERSION):
                 self.rebuilt_because = "index from another version"
@@ -99,15 +160,70 @@ class ArchiveIndex:
                 db.execute("SELECT count(*) FROM files").fetchone()
                 db.execute("SELECT id FROM articles ORDER BY stamp DESC LIMIT 1").fetchone()
                 return db
-        except sqlite3.OperationalError as error:
-            if "locked" in str(error) or "busy" in str(error):
+        except sqlite3.Error as error:
+            if fault_of(error) in (Fault.BUSY, Fault.UNWRITABLE):
                 db.close()
                 raise
             self.rebuilt_because = f"damaged index ({error})"
-        except sqlite3.DatabaseError as error:
-            self.rebuilt_because = f"damaged index ({error})"
         db.close()
         return None
+
+    def _open_read_only(self) -> sqlite3.Connection | None:
+        """The cache's index as it is, when the cache can't be written (a read-only mount):
+        never rebuilt there, never deleted; copied elsewhere before anything is written."""
+        self._read_only = True
+        # `immutable`: a write-ahead-logged file on a read-only mount opens no other way.
+        for query in ("mode=ro", "immutable=1"):
+            try:
+                db = self._open_existing(file_uri(self.path, query))
+            except sqlite3.Error as error:
+                if fault_of(error) is Fault.UNWRITABLE:
+                    continue
+                raise
+            if db is None:
+                break  # damaged, and can't be rebuilt here: a new one elsewhere
+            self._identity = identity_of(self.path)
+            return db
+        self._read_only = False
+        return None
+
+    def _connect_elsewhere(self) -> sqlite3.Connection:
+        assert self.location.uri is not None
+        db = self._open_existing(self.location.uri)
+        if db is None:
+            if not self.repair:
+                raise self._unavailable()
+            with self.location.lock:
+                self.location.start_again(lambda new: _new_index(new, self.root))
+            self._moves = self.location.moves
+            db = self._open_existing(self.location.uri)
+            if db is None:
+                raise self._unavailable()
+        if self.location.in_memory:
+            # Connections to one index in memory share its tables: readers must not wait
+            # on (or stop) the writer.
+            db.execute("PRAGMA read_uncommitted=1")
+        self._identity = identity_of(self.location.file) if self.location.file else None
+        return db
+
+    def _move(self, reason: str, source: sqlite3.Connection | None = None
+              ) -> sqlite3.Connection:
+        """Keep the index elsewhere from now on (see `Location.move`), and connect there."""
+        if not self.repair:
+            raise IndexUnavailable(f"the cache can't be read ({reason})")
+        with self.location.lock:
+            if self.location.moves == self._moves:  # not moved meanwhile by another connection
+                self.location.move(reason, source, lambda db: _new_index(db, self.root))
+        self._disconnect()
+        self._read_only = False
+        self._moves = self.location.moves
+        self._db = self._connect_elsewhere()
+        return self._db
+
+    def _unavailable(self) -> IndexUnavailable:
+        if self.rebuilt_because is None:
+            return IndexUnavailable("the index is not built yet")
+        return IndexUnavailable(self.rebuilt_because, damaged=True)
 
     @staticmethod
     def _tune(db: sqlite3.Connection) -> None:
@@ -118,16 +234,61 @@ class ArchiveIndex:
 
     def _remove_files(self) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.remove(f"{self.path}{suffix}")
-            except FileNotFoundError:
-                pass
 
-    def rebuild(self) -> None:
-        """Throw the index away (it was found damaged while in use) and start empty."""
+    def trouble(self) -> str | None:
+        """Why this connection may no longer be the index, or None: the file was deleted,
+        replaced (another process rebuilt it) or cut short; or the index moved elsewhere.
+        Cheap (a stat): a watcher asks it twice a second."""
+        if self._db is None:
+            return None
+        if self.location.moves != self._moves:
+            return MOVED
+        file = self.location.file
+        return None if file is None else file_trouble(file, self._identity)
+
+    def reopen(self) -> None:
+        """Let go of the connection; the next use opens the index again, wherever it is."""
         self._disconnect()
-        self._remove_files()
-        self.rebuilt_because = "damaged index"
+
+    def rebuild(self, reason: str = "damaged index") -> None:
+        """Throw the index away (it was found damaged while in use) and start empty.
+
+        A read-only index is never deleted: a new one is made elsewhere instead."""
+        self._disconnect()
+        if self.location.uri is not None:
+            with self.location.lock:
+                self.location.start_again(lambda db: _new_index(db, self.root))
+        elif not self._read_only:
+            self._remove_files()
+        else:
+            with self.location.lock:
+                if self.location.moves == self._moves:
+                    self.location.move("it is read-only, and its index is damaged", None,
+                                       lambda db: _new_index(db, self.root))
+        self._read_only = False
+        self.rebuilt_because = reason
+
+    def check(self) -> str | None:
+        """`PRAGMA quick_check` and the character index's own check: None when the whole
+        index is sound, else what is wrong (the first line). Reads every page: seconds."""
+        try:
+            found = [row[0] for row in self.db.execute("PRAGMA quick_check").fetchall()]
+            if found != ["ok"]:
+                return found[0] if found else "quick_check said nothing"
+            if not self._read_only:  # (the check is written as an insert)
+                self.db.execute("INSERT INTO chars (chars, rank) VALUES ('integrity-check', 0)")
+        except sqlite3.Error as error:
+            if fault_of(error) is not Fault.DAMAGE:
+                raise
+            return str(error)
+        return None
+
+    def data_version(self) -> int:
+        """Changes to the index by other connections (other processes, other threads)
+        since this one opened; the same number while there are none."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
 
     def close(self) -> None:
         """Done with it: a thread still holding it (a search screen's) cannot open it again."""
@@ -139,6 +300,20 @@ class ArchiveIndex:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def _write(self, change: Callable[[sqlite3.Connection], None]) -> None:
+        """Run `change` (one transaction) on the index; when the cache can't take it (read-
+        only, full), the index moves elsewhere with what it held, and `change` runs there."""
+        if self._read_only:
+            self._move("it is read-only", self.db)
+        try:
+            change(self.db)
+        except sqlite3.Error as error:
+            if fault_of(error) is not Fault.UNWRITABLE:
+                raise
+            self._move(_unwritable(self.path.parent, error), self.db)
+            change(self.db)
+        self._writes += 1  # after the commit: a search cache read mid-write must not stick
 
     # -- refreshing ------------------------------------------------------------------------
     def refresh(
@@ -187,17 +362,14 @@ class ArchiveIndex:
         kept = self.db.execute("SELECT path, reason FROM scan_problems").fetchall()
         gone = [key for key in stored if key not in seen]
         if found != [tuple(row) for row in kept] or (finished and (fingerprints or gone)):
-            with transaction(self.db):
-                self.db.execute("DELETE FROM scan_problems")
-                self.db.executemany("INSERT INTO scan_problems VALUES (?, ?)", found)
-                if finished:  # only once every file of these folders is stored
-                    self.db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)",
-                                        fingerprints)
-                    self.db.executemany("DELETE FROM folders WHERE path = ?",
-                                        [(key,) for key in gone])
+            # Folders' fingerprints only once every file of these folders is stored.
+            self._write(lambda db: _store_walk(db, found, fingerprints if finished else [],
+                                               gone if finished else []))
         if len(stale) >= PARALLEL_THRESHOLD:
-            # A big refresh leaves the log as large as what it wrote: fold it in and cut it.
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # A big refresh leaves the log as large as what it wrote: fold it in and cut it
+            # (or, on a full disk, not: the log holds it all the same).
+            with contextlib.suppress(sqlite3.OperationalError):
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         changes.problems = listing.problem_count(self.db)
         changes.seconds = time.monotonic() - started
         return changes
@@ -291,13 +463,7 @@ class ArchiveIndex:
                    [*changes.added, *changes.changed, *changes.removed]}
         if touched or folders:
             # The next full refresh looks into these folders again, whatever it finds.
-            with transaction(self.db):
-                self.db.executemany("DELETE FROM folders WHERE path = ?",
-                                    [(key_of(folder),) for folder in touched])
-                for folder in folders:  # and every folder below
-                    self.db.execute(
-                        "DELETE FROM folders WHERE path = ? OR (path >= ? AND path < ?)",
-                        (key_of(folder), key_of(folder + "/"), key_of(folder + "0")))
+            self._write(lambda db: _forget_fingerprints(db, touched, folders))
         if changes.removed:
             self._delete(changes.removed)
         for entries in read_entries(stale, parallel=False) if stale else ():
@@ -313,12 +479,10 @@ class ArchiveIndex:
             "SELECT id FROM files WHERE id >= ? AND id < ?", (low, high))]
 
     def _delete(self, ids: list[str]) -> None:
-        writer.delete(self.db, ids)
-        self._writes += 1  # after the commit: a search cache read mid-write must not stick
+        self._write(lambda db: writer.delete(db, ids))
 
     def _store(self, entries: list[Entry]) -> None:
-        writer.store(self.db, entries)
-        self._writes += 1  # after the commit: a search cache read mid-write must not stick
+        self._write(lambda db: writer.store(db, entries))
 
     # -- asking (see `listing` and `engine`) -------------------------------------------
     def articles(self) -> list[Article]:
@@ -340,6 +504,10 @@ class ArchiveIndex:
     def month_counts(self) -> list[tuple[str | None, int]]:
         """Articles per local month, newest first; undated last."""
         return listing.month_counts(self.db)
+
+    def stamps(self) -> dict[str, tuple[int, float]]:
+        """Every article's id, with its file's size and modification time."""
+        return listing.stamps(self.db)
 
     def has_articles(self) -> bool:
         return listing.has_articles(self.db)
@@ -379,8 +547,69 @@ class ArchiveIndex:
             self._db.interrupt()
 
     def size_on_disk(self) -> int:
+        file = self.location.file
+        if file is None:
+            return 0
         return sum(
-            os.path.getsize(f"{self.path}{suffix}")
-            for suffix in ("", "-wal") if os.path.exists(f"{self.path}{suffix}")
+            os.path.getsize(f"{file}{suffix}")
+            for suffix in ("", "-wal") if os.path.exists(f"{file}{suffix}")
         )
+
+
+def _new_index(db: sqlite3.Connection, root: Path) -> None:
+    """Make a new, empty index on `db`."""
+    # 8 KB pages: the character index's segments write faster than with 4 KB (16 KB,
+    # faster still, leaves half-empty pages after texts of 16-32 KB).
+    db.execute("PRAGMA page_size=8192")
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript("BEGIN;" + SCHEMA + "COMMIT;")
+    # Merge segments sixteen at a time, not four: a third less work while building, and
+    # lookups measured no slower.
+    db.execute("INSERT INTO chars (chars, rank) VALUES ('automerge', 16)")
+    db.execute("INSERT INTO meta VALUES ('schema', ?), ('root', ?)",
+               (str(SCHEMA_VERSION), str(root.resolve())))
+
+
+def _forget_fingerprints(db: sqlite3.Connection, touched: Iterable[str],
+                         folders: Iterable[str]) -> None:
+    """Folders a watcher saw change: the next full refresh looks into them (and every
+    folder below those it named) again."""
+    with transaction(db):
+        db.executemany("DELETE FROM folders WHERE path = ?",
+                       [(key_of(folder),) for folder in touched])
+        for folder in folders:
+            db.execute("DELETE FROM folders WHERE path = ? OR (path >= ? AND path < ?)",
+                       (key_of(folder), key_of(folder + "/"), key_of(folder + "0")))
+
+
+def _store_walk(db: sqlite3.Connection, found: list[tuple[str, str]],
+                fingerprints: list[tuple[bytes, int]], gone: list[bytes]) -> None:
+    """What a full refresh's walk found: its problems, and the folders' fingerprints."""
+    with transaction(db):
+        db.execute("DELETE FROM scan_problems")
+        db.executemany("INSERT INTO scan_problems VALUES (?, ?)", found)
+        db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", fingerprints)
+        db.executemany("DELETE FROM folders WHERE path = ?", [(key,) for key in gone])
+
+
+def _unwritable(folder: Path, error: Exception) -> str:
+    """Why the cache's folder takes no index, in a few words: what the system says when a
+    file is made there ("Read-only file system", "No space left on device"), else SQLite's
+    error."""
+    try:
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(b"\0" * 65536)
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as refused:
+        return refused.strerror or str(refused)
+    return str(error)
+
+
+def _folder_trouble(folder: Path, error: OSError) -> str:
+    """Why the cache's folder can't be made, in a few words."""
+    for parent in (folder, *folder.parents):
+        if parent.exists() and not parent.is_dir():
+            return f"a file stands where its folder should be: {parent}"
+    return f"{error.strerror or error}: {folder}"
 

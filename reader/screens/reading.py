@@ -339,6 +339,10 @@ class ReadingScreen(Marking, Screen[None]):
         self.open_article(event.article_id, self.state.positions.get(event.article_id, 0))
         self.query_one(ArticleView).focus()
 
+    @on(Sidebar.CountsChanged)
+    def _counts_changed(self) -> None:
+        self._update_status()
+
     @on(ArticleView.Back)
     def _back(self) -> None:
         self.query_one(ReadingPane).close_find()

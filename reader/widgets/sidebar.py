@@ -76,6 +76,9 @@ class Sidebar(ScrollView, can_focus=True):
             self.tally = tally
             super().__init__()
 
+    class CountsChanged(Message):
+        """The unread and starred counts are new (for the status line's total)."""
+
     class Regrouped(Message):
         """Groups for another grouping, built in a worker (the sidebar's own message)."""
 
@@ -154,6 +157,7 @@ class Sidebar(ScrollView, can_focus=True):
         if event.groups is self.outline.groups:
             self.tally = event.tally
             self._apply_view()
+            self.post_message(self.CountsChanged())
 
     # -- marks -------------------------------------------------------------------------------
     def marks_changed(self, article_id: str, read: bool | None = None,

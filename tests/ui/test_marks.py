@@ -202,3 +202,17 @@ async def test_marks_made_by_another_process_show(tmp_path: Path, sample: Path) 
         other.set_read([target])
         other.close()
         await wait_for(pilot, lambda: target in app.state.read, timeout=6)
+
+
+async def test_the_status_line_counts_unread_once_counted(archive: Path) -> None:
+    """The unread total appears when the sidebar's counting worker is done, not only at the
+    next status update (it once waited for the next key)."""
+    app = make_app(archive, settings=NEVER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        sidebar = screen.query_one(Sidebar)
+        await counted(pilot, sidebar)
+        await wait_for(pilot, lambda: "6 unread" in screen.query_one(StatusLine).status)
+        app.state.set_read(["q/1.md"])
+        sidebar.marks_reloaded()
+        await wait_for(pilot, lambda: "5 unread" in screen.query_one(StatusLine).status)

@@ -138,9 +138,9 @@ class ReadingScreen(Marking, Screen[None]):
         sidebar.styles.width = self.sidebar_width
         sidebar.read, sidebar.starred = self.state.read, self.state.starred  # shared sets
         sidebar.focus()
-        self.set_interval(MARKS_CHECK_SECONDS, self._check_marks)
-        if self.state.problem:
-            self.notify(self.state.problem, markup=False, severity="warning", timeout=10)
+        self.set_interval(MARKS_CHECK_SECONDS, self._every_few_seconds)
+        self._problem_told: str | None = None
+        self._tell_state_problem()
         problems = getattr(self.app, "config_problems", [])
         if problems:
             more = (f" (and {len(problems) - 1} more: `reader config check` lists them)"
@@ -338,6 +338,17 @@ class ReadingScreen(Marking, Screen[None]):
     def _chosen(self, event: Sidebar.ArticleChosen) -> None:
         self.open_article(event.article_id, self.state.positions.get(event.article_id, 0))
         self.query_one(ArticleView).focus()
+
+    def _every_few_seconds(self) -> None:
+        self._tell_state_problem()
+        self._check_marks()
+
+    def _tell_state_problem(self) -> None:
+        """What keeps the reading state from being kept as it should, said once."""
+        problem = self.state.problem
+        if problem and problem != self._problem_told:
+            self._problem_told = problem
+            self.notify(problem, markup=False, severity="warning", timeout=10)
 
     @on(Sidebar.CountsChanged)
     def _counts_changed(self) -> None:

@@ -93,6 +93,7 @@ class ReadingState:
         self._undo: list[tuple[list[str], bool, str]] = []  # bulk marks, last first
         self._writer = Writer()
         self._seen_version = store.data_version
+        self._writer.put(self._check)
 
     @classmethod
     def open(cls, root: Path, path: Path | None = None) -> ReadingState:
@@ -104,6 +105,17 @@ class ReadingState:
             if legacy is not None and store.writable:
                 store.remember(*legacy)
         return cls(root, store)
+
+    def _check(self) -> None:
+        """(In the writer.) A store found damaged is replaced by a new one, which gets
+        what this session holds: the marks, stars and places read at opening."""
+        problem = self.store.check()
+        if problem is None:
+            return
+        self.store.set_read(list(self.read), True, self._fingerprints(self.read))
+        self.store.set_star(list(self.starred), True, self._fingerprints(self.starred))
+        self.store.remember(self.current, dict(self.positions))
+        self._writer.failure = problem
 
     @property
     def problem(self) -> str | None:

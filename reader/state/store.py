@@ -141,11 +141,27 @@ class StateStore:
             return self._read_only(f"the state file is from a newer reader (version {found})")
         try:
             db.execute("SELECT count(*) FROM marks").fetchone()
-            db.execute("PRAGMA quick_check(1)").fetchone()
         except sqlite3.DatabaseError as error:
             db.close()
             return self._set_aside(f"the state file was damaged ({error})")
         return db
+
+    def check(self) -> str | None:
+        """Look through the whole file for damage (SQLite's `quick_check`: it reads every
+        page, so it runs behind the screen, not at opening). A damaged file is set aside
+        and a new one started; the problem is returned, in one line."""
+        if not self.writable:
+            return None
+        with self._lock:
+            try:
+                found = [row[0] for row in self._db.execute("PRAGMA quick_check(5)")]
+            except sqlite3.DatabaseError as error:
+                found = [str(error)]
+            if found == ["ok"]:
+                return None
+            self._db.close()
+            self._db = self._set_aside(f"the state file was damaged ({found[0][:80]})")
+            return self.problem
 
     @staticmethod
     def _schema_of(db: sqlite3.Connection) -> int | None:

@@ -288,3 +288,25 @@ def test_two_processes_marking_at_once_both_keep_their_marks(archive: Path) -> N
     store = StateStore(path, archive)
     held = store.read_ids()
     assert {f"p/{n}.md" for n in [*range(300), *range(1000, 1300)]} <= held
+
+
+def test_damage_deep_in_the_file_is_found_behind_the_screen(archive: Path) -> None:
+    """A store that opens but has damaged pages: found by the check the writer runs after
+    opening, set aside, and what the session read is written to a new one."""
+    state = ReadingState.open(archive)
+    state.set_read([f"p/{n}.md" for n in range(1, 6)] + [f"x/{n}.md" for n in range(3000)])
+    state.close()
+    path = state_path(archive)
+    data = bytearray(path.read_bytes())
+    for at in range(len(data) // 2, len(data) // 2 + 4096):  # a page in the middle
+        data[at] = 0xA5
+    path.write_bytes(bytes(data))
+    state = ReadingState.open(archive)
+    state._writer.flush()
+    assert state.problem and "damaged" in state.problem
+    assert any(".damaged-" in p.name for p in path.parent.iterdir())
+    read = set(state.read)
+    state.close()
+    again = ReadingState.open(archive)
+    assert again.read == read and again.problem is None
+    again.close()

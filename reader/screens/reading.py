@@ -20,20 +20,16 @@ from textual.timer import Timer
 from textual.widgets import ProgressBar
 
 from reader.core import live
-from reader.core.convert.targets import Target
-from reader.core.files.local import Permalinks
 from reader.core.grouping import Grouping
 from reader.core.model import Article, Problem
+from reader.screens.article_keys import ArticleKeys
 from reader.screens.contents import ContentsScreen
 from reader.screens.marking import MARK_BINDINGS, Marking
 from reader.screens.palette import ArchiveCommands
-from reader.screens.picker import PickerScreen, open_or_copy
 from reader.screens.problems import ProblemsScreen
-from reader.screens.prompt import PromptScreen
 from reader.screens.search import Chosen, SearchScreen
 from reader.settings import Settings
 from reader.state.session import ReadingState
-from reader.system.editor import editor_command
 from reader.widgets.article_view import ArticleView
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.loader import ArchiveLoader
@@ -47,7 +43,7 @@ SAVE_AFTER_SECONDS = 1.0
 MARKS_CHECK_SECONDS = 2.0
 
 
-class ReadingScreen(Marking, Screen[None]):
+class ReadingScreen(Marking, ArticleKeys, Screen[None]):
     """Shows an archive as it loads; reads the article chosen."""
 
     COMMANDS = Screen.COMMANDS | {ArchiveCommands}
@@ -93,8 +89,7 @@ class ReadingScreen(Marking, Screen[None]):
         self.state = state
         self._first = first
         self.snapshot = first.snapshot if first is not None else live.EMPTY
-        self._permalinks_of: live.Snapshot | None = None
-        self._permalinks_table = Permalinks()
+        self._article_keys_init()
         self.in_progress = True  # until the index is up to date with the disk
         self.shown: str | None = None  # the article in the main pane
         self.top_block = 0  # the block at the top of the main pane
@@ -213,6 +208,7 @@ class ReadingScreen(Marking, Screen[None]):
         self.query_one("#progress", ProgressBar).display = False
         self._update_status()
         self._arrive(self.articles)
+        self._build_permalinks(self.snapshot, None)  # ready before the first link is followed
         if event.warm and event.changes.any:
             self.notify(live.since_last_time(event.changes), markup=False, timeout=4)
 
@@ -378,43 +374,6 @@ class ReadingScreen(Marking, Screen[None]):
     def _pane_said(self, event: ReadingPane.Said) -> None:
         self.say(event.text)
 
-    @on(ArticleView.LinkClicked)
-    def _link_clicked(self, event: ArticleView.LinkClicked) -> None:
-        links = self.query_one(ReadingPane).links(self.root, self.articles,
-                                                  self._permalinks()) or []
-        target = next((t for t in links if t.number == event.number), None)
-        if target is not None:
-            self._open_target(target)
-
-    # -- the article outside the reader ------------------------------------------------------
-    def action_edit(self) -> None:
-        failure = self.query_one(ReadingPane).edit(editor_command())
-        if failure:
-            self.notify(failure, markup=False, severity="error")
-
-    def action_pipe(self) -> None:
-        def run(command: str | None) -> None:
-            if command:
-                self.last_pipe = command
-                failure = self.query_one(ReadingPane).pipe(command)
-                if failure:
-                    self.notify(failure, markup=False, severity="error")
-
-        self.app.push_screen(PromptScreen("Pipe the article (as Markdown) to:",
-                                          getattr(self, "last_pipe", ""), "less -R"), run)
-
-    def action_copy_address(self) -> None:
-        address = self.query_one(ReadingPane).address()
-        if address:
-            self.app.copy_to_clipboard(address)
-            self.say(f"Copied to clipboard: {address}")
-
-    def action_copy_markdown(self) -> None:
-        text = self.query_one(ReadingPane).markdown()
-        if text is not None:
-            self.app.copy_to_clipboard(text)
-            self.say(f"Copied the article as Markdown ({len(text):,} characters)")
-
     @on(ArchiveCommands.OpenArticle)
     def _palette_article(self, event: ArchiveCommands.OpenArticle) -> None:
         self.open_article(event.article_id)
@@ -445,57 +404,6 @@ class ReadingScreen(Marking, Screen[None]):
 
     def action_find(self) -> None:
         self.query_one(ReadingPane).open_find()
-
-    # -- images and links ----------------------------------------------------------------
-    def action_images(self) -> None:
-        pane = self.query_one(ReadingPane)
-        targets = pane.images(self.root)
-        if targets is not None and pane.article is not None:
-            self.app.push_screen(PickerScreen(f"Images of “{pane.article.title}”", targets,
-                                              images=True, opener=self.settings.opener))
-
-    def action_links(self) -> None:
-        pane = self.query_one(ReadingPane)
-        targets = pane.links(self.root, self.articles, self._permalinks())
-        if targets is not None and pane.article is not None:
-            self.app.push_screen(PickerScreen(f"Links of “{pane.article.title}”", targets,
-                                              images=False, opener=self.settings.opener),
-                                 callback=self._follow_link)
-
-    def _permalinks(self) -> Permalinks:
-        """Where the archive's articles live on their site, worked out once a snapshot."""
-        if self._permalinks_of is not self.snapshot:
-            self._permalinks_table = Permalinks.of(self.ordered)
-            self._permalinks_of = self.snapshot
-        return self._permalinks_table
-
-    def _follow_link(self, article_id: str | None) -> None:
-        """A link to another article of the archive opens it here, not in a browser."""
-        if article_id is not None and article_id in self.articles:
-            self.open_article(article_id)
-
-    def action_open_image(self, number: int) -> None:
-        targets = self.query_one(ReadingPane).images(self.root)
-        if targets is None:
-            return
-        target = next((t for t in targets if t.number == number), None)
-        if target is None:
-            self.notify(f"This article has no image {number}.", markup=False, severity="warning")
-        else:
-            self._open_target(target)
-
-    def _open_target(self, target: Target) -> None:
-        if not target.openable:
-            self.notify(f"Not opened: {target.refused}", markup=False, severity="error")
-            return
-        if target.article:
-            self._follow_link(target.article)
-            return
-        outcome = open_or_copy(self.app, target.url, self.settings.opener, target.path)
-        if outcome.ok:
-            self.say(outcome.message)
-        else:
-            self.notify(outcome.message, markup=False, severity="error")
 
     # -- the sidebar -------------------------------------------------------------------------
     def action_group(self, name: str) -> None:

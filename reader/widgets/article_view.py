@@ -37,7 +37,8 @@ class ArticleView(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("down,j", "scroll_lines(1)", "Down", show=False, id="article.down"),
         Binding("up,k", "scroll_lines(-1)", "Up", show=False, id="article.up"),
-        Binding("space,pagedown", "page(1)", "Page down", id="article.page_down"),
+        Binding("space,pagedown", "page(1)", "Page down", key_display="space",
+                id="article.page_down"),
         Binding("b,pageup", "page(-1)", "Page up", show=False, id="article.page_up"),
         Binding("g,home", "top", "Top", show=False, id="article.top"),
         Binding("G,end", "bottom", "Bottom", show=False, id="article.bottom"),

@@ -82,63 +82,52 @@ def open_file(path: str, env: Mapping[str, str] | None = None,
               popen=None) -> Outcome:
     """Open a file of the archive (a picture beside a post) the way `choose_way` says, as
     an address is: one absolute path as one argument, never through a shell."""
-    env = os.environ if env is None else env
     if not os.path.isabs(path) or not os.path.isfile(path):
         return Outcome(f"Not opened: no such file: {clean_line(path, 200)}", ok=False)
     shown = clean_line(path, 200)
-    way = choose_way(env, configured, platform)
-    if way is Way.CLIPBOARD:
-        reason = "over SSH" if over_ssh(env) else "no display"
-        return Outcome(f"Not opened ({reason}); its path is copied: {shown}", ok=True,
-                       copy=path)
-    command = user_command(env, configured) if way is Way.COMMAND else desktop_command(platform)
-    assert command
-    if way is Way.DESKTOP and popen is None and shutil.which(command[0]) is None:
-        return Outcome(f"Not opened (no {command[0]} here); its path is copied: {shown}",
-                       ok=True, copy=path)
-    popen = popen or subprocess.Popen
-    try:
-        process = popen([*command, path], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
-    except OSError as error:
-        return Outcome(f"Could not start {clean_line(command[0], 60)} "
-                       f"({clean_line(error.strerror or str(error), 120)}); its path is "
-                       f"copied: {shown}", ok=False, copy=path)
-    return Outcome(f"Opened in {clean_line(os.path.basename(command[0]), 60)}: {shown}",
-                   ok=True, process=process if hasattr(process, "wait") else None)
+    return _open(path, shown, "its path is copied", env, configured, platform, popen)
 
 
 def open_address(url: str, env: Mapping[str, str] | None = None,
                  configured: list[str] | None = None, platform: str = sys.platform,
                  popen=None) -> Outcome:
-    """Open `url` the way `choose_way` says, never blocking and never through a shell.
-
-    A program is started in its own session with no terminal of ours (stdin, stdout and
-    stderr go nowhere), so it can neither block the reader nor take over the screen.
-    """
-    env = os.environ if env is None else env
+    """Open `url` the way `choose_way` says, never blocking and never through a shell."""
     why = refusal(url)
     if why is not None:
         return Outcome(f"Not opened: {why}", ok=False)
+    return _open(url, url, "copied to clipboard", env, configured, platform, popen)
+
+
+def _open(what: str, shown: str, copied: str, env: Mapping[str, str] | None,
+          configured: list[str] | None, platform: str, popen) -> Outcome:
+    """Open `what` (an address or a file) by the way `choose_way` says, or copy it.
+
+    A program is started in its own session with no terminal of ours (stdin, stdout and
+    stderr go nowhere), so it can neither block the reader nor take over the screen. With
+    no program to start (over SSH, no display, no desktop opener here), `what` is copied
+    to the user's clipboard instead.
+    """
+    env = os.environ if env is None else env
     way = choose_way(env, configured, platform)
     if way is Way.CLIPBOARD:
         reason = "over SSH" if over_ssh(env) else "no display"
-        return Outcome(f"Copied to clipboard ({reason}): {url}", ok=True, copy=url)
+        return Outcome(f"{copied.capitalize()} ({reason}): {shown}", ok=True, copy=what)
     command = user_command(env, configured) if way is Way.COMMAND else desktop_command(platform)
     assert command
     if way is Way.DESKTOP and popen is None and shutil.which(command[0]) is None:
         # A display but no desktop opener: do what is done over SSH instead.
-        return Outcome(f"Copied to clipboard (no {command[0]} here): {url}", ok=True, copy=url)
+        return Outcome(f"{copied.capitalize()} (no {command[0]} here): {shown}", ok=True,
+                       copy=what)
     popen = popen or subprocess.Popen
     try:
-        process = popen([*command, url], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        process = popen([*command, what], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
     except OSError as error:
         return Outcome(f"Could not start {clean_line(command[0], 60)} "
-                       f"({clean_line(error.strerror or str(error), 120)}); copied to "
-                       f"clipboard: {url}", ok=False, copy=url)
-    return Outcome(f"Opened in {clean_line(os.path.basename(command[0]), 60)}: {url}", ok=True,
-                   process=process if hasattr(process, "wait") else None)
+                       f"({clean_line(error.strerror or str(error), 120)}); {copied}: {shown}",
+                       ok=False, copy=what)
+    return Outcome(f"Opened in {clean_line(os.path.basename(command[0]), 60)}: {shown}",
+                   ok=True, process=process if hasattr(process, "wait") else None)
 
 
 def failed_after_start(process: subprocess.Popen, seconds: float = 10.0) -> int | None:

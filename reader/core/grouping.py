@@ -93,7 +93,7 @@ def by_date(articles: list[Article]) -> list[Group]:
     result = dated + [months[key] for key in (UNDATED, PAGES) if key in months]
     for group in result:
         group.count = len(group.articles)
-        if group.count > DAYS_FROM:
+        if group.count > DAYS_FROM and group.children:  # "No date" and "Pages" have no days
             group.articles = []
             for day in group.children:
                 day.count = len(day.articles)

@@ -19,6 +19,7 @@ from reader.core import live
 from reader.core.convert.targets import Target
 from reader.core.files.local import Permalinks
 from reader.core.model import Article
+from reader.core.sanitize import display_path
 from reader.screens.picker import PickerScreen, open_or_copy
 from reader.screens.prompt import PromptScreen
 from reader.system.editor import editor_command
@@ -83,7 +84,7 @@ class ArticleKeys:
         address = self.query_one(ReadingPane).address()
         if address:
             self.app.copy_to_clipboard(address)
-            self.say(f"Copied to clipboard: {address}")
+            self.say(f"Copied to clipboard: {display_path(address)}")
 
     def action_copy_markdown(self) -> None:
         text = self.query_one(ReadingPane).markdown()

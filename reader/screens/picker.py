@@ -15,7 +15,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.core.convert.targets import Target
-from reader.core.sanitize import clean_line
+from reader.core.files.local import file_refusal
+from reader.core.sanitize import display_path
 from reader.core.urls import refusal
 from reader.screens.lists import LIST_BINDINGS, ListScreen
 from reader.system.opener import Outcome, failed_after_start, open_address, open_file
@@ -60,9 +61,12 @@ def _send_to_browser(app, url: str, path: str) -> Outcome:
     """The address to the page (window.open), or the archive's file through textual-serve's
     download route, shown in the browser."""
     if path:
-        shown = clean_line(path, 200)
+        shown = display_path(path)
         if not os.path.isfile(path):
             return Outcome(f"Not opened: no such file: {shown}", ok=False)
+        why = file_refusal(path)
+        if why is not None:  # served from the reader's own page, a file could run script
+            return Outcome(f"Not opened: {why}", ok=False)
         app.deliver_binary(path, open_method="browser")
         return Outcome(f"Sent to your browser: {shown}", ok=True)
     why = refusal(url)
@@ -131,7 +135,8 @@ class PickerScreen(ListScreen[str | None]):
         if target.refused:
             row.append(f"\n     not openable: {target.refused}", style="red italic")
         elif target.article:
-            row.append(f"\n     an article of this archive: {target.article}", style="italic")
+            row.append(f"\n     an article of this archive: {display_path(target.article)}",
+                       style="italic")
         elif target.path:
             row.append("\n     a file of this archive", style="italic")
         elif target.fallback:
@@ -172,7 +177,8 @@ class PickerScreen(ListScreen[str | None]):
             return
         copied = target.path or target.url
         self.app.copy_to_clipboard(copied)
-        self._status(outcome_text(Outcome(f"Copied to clipboard: {copied}", True, copied)))
+        self._status(outcome_text(Outcome(f"Copied to clipboard: {display_path(copied)}", True,
+                                          copied)))
 
     def action_preview(self) -> None:
         target = self._current()

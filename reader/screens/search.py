@@ -228,6 +228,9 @@ class SearchScreen(ModalScreen[Chosen | None]):
             fault = fault_of(error)
             if fault in (Fault.INTERRUPTED, Fault.CLOSED):
                 return  # interrupted by the next key, or the screen closed
+            if fault is Fault.MISUSE:  # the reader's own mistake: say it, rebuild nothing
+                self.post_message(self.Failed(f"Search failed: {error}"))
+                return
             index.reopen()
             self.post_message(self.Unavailable(str(error), fault is not Fault.BUSY))
             return

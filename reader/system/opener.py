@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from reader.core.sanitize import clean_line
+from reader.core.files.local import file_refusal
+from reader.core.sanitize import clean_line, display_path
 from reader.core.urls import refusal
 
 
@@ -83,8 +84,11 @@ def open_file(path: str, env: Mapping[str, str] | None = None,
     """Open a file of the archive (a picture beside a post) the way `choose_way` says, as
     an address is: one absolute path as one argument, never through a shell."""
     if not os.path.isabs(path) or not os.path.isfile(path):
-        return Outcome(f"Not opened: no such file: {clean_line(path, 200)}", ok=False)
-    shown = clean_line(path, 200)
+        return Outcome(f"Not opened: no such file: {display_path(path)}", ok=False)
+    why = file_refusal(path)
+    if why is not None:
+        return Outcome(f"Not opened: {why}", ok=False)
+    shown = display_path(path)
     return _open(path, shown, "its path is copied", env, configured, platform, popen)
 
 

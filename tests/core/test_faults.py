@@ -483,3 +483,30 @@ def test_asking_for_trouble_keeps_sqlites_locks(tmp_path: Path) -> None:
     index.close()
     seen = ArchiveIndex(root, tmp_path / "index.sqlite3")
     assert seen.article("p/late.md") is not None
+
+
+def test_is_filters_survive_a_reopened_connection_and_many_results(tmp_path: Path) -> None:
+    """The marks' temporary tables belong to a connection: a new one (after `reopen`) gets
+    its own, even where Python gives it the old one's id(); a result set larger than
+    SQLite's variables goes through a table too. Neither is ever taken for damage."""
+    import sqlite3
+
+    from reader.core.index.location import Fault, fault_of
+    from reader.core.index.store import ArchiveIndex
+    from reader.core.search.marks import Marks
+    from reader.core.search.query import parse_query
+
+    root = write_files(tmp_path / "a", {f"p/{n}.md": f"---\ntitle: 第{n}篇\n---\n正文"
+                                        for n in range(700)})
+    index = ArchiveIndex(root, tmp_path / "index.sqlite3")
+    index.refresh(parallel=False)
+    marks = Marks(read=frozenset({"p/1.md"}), version=7)
+    assert len(index.search(parse_query("is:unread"), 1000, marks)) == 699
+    for _ in range(5):
+        index.reopen()
+        assert len(index.search(parse_query("is:unread"), 1000, marks)) == 699
+    assert len(index.search(parse_query("正文"), 1000)) == 700  # a page larger than 500 ids
+    error = sqlite3.OperationalError("no such table: temp.read_marks")
+    error.sqlite_errorcode = 1  # type: ignore[attr-defined]
+    assert fault_of(error) is Fault.MISUSE
+    index.close()

@@ -49,3 +49,10 @@ def test_categories_sort_by_name_whatever_the_case() -> None:
         ["ZAKER", "cnBeta", "36kr", "ZAKER", "Apple", "apple"])]
     assert [g.label for g in by_category(articles)] == ["36kr", "Apple", "apple", "cnBeta",
                                                          "ZAKER"]
+
+
+def test_many_undated_articles_stay_listed() -> None:
+    """A group without days (no date) keeps its articles however many there are."""
+    undated = [make(f"u{n}", None) for n in range(40)]
+    groups = by_date(undated)
+    assert groups[0].count == 40 and len(groups[0].articles) == 40

@@ -100,3 +100,29 @@ def test_the_sample_post_finds_its_picture_and_its_sibling_posts(sample: Path) -
     # Without the archive, they are what they were: relative addresses, not opened.
     assert not image_targets(document, article)[0].openable
     assert checksums(sample) == before
+
+
+def test_only_pictures_of_the_archive_are_opened(tmp_path: Path) -> None:
+    """A link to the archive's own `.desktop`, `.sh`, `.html` or `.svg` is listed but never
+    handed to an opener or a browser: opened, it would run."""
+    from reader.core.convert.markdown import build_document
+    from reader.core.convert.targets import image_targets, link_targets
+    from reader.core.model import Article, DateSource
+    from reader.system.opener import open_file
+
+    root = write_files(tmp_path / "a", {
+        "posts/a.md": "x", "posts/run.sh": "echo", "posts/page.html": "<script>",
+        "posts/app.desktop": "[Desktop Entry]", "posts/pic.svg": "<svg/>",
+        "posts/pic.png": "png"})
+    article = Article("posts/a.md", "a", None, DateSource.MODIFIED)
+    document = build_document("[1](run.sh) [2](page.html) [3](app.desktop) ![s](pic.svg) "
+                              "![p](pic.png)", is_html=False)
+    links = link_targets(document, article, root, {}, None)
+    assert [t.path.rsplit("/", 1)[-1] for t in links] == ["run.sh", "page.html", "app.desktop"]
+    assert all(not t.openable and "only pictures" in (t.refused or "") for t in links)
+    images = {t.path.rsplit("/", 1)[-1]: t for t in image_targets(document, article, root)}
+    assert not images["pic.svg"].openable and images["pic.png"].openable
+    started: list = []
+    outcome = open_file(str(root / "posts/run.sh"), {"READER_OPENER": "x"},
+                        popen=lambda *a, **k: started.append(a))
+    assert not outcome.ok and not started

@@ -207,3 +207,11 @@ async def test_a_link_to_another_post_of_the_archive_opens_it_in_the_reader(
             screen.open_article(TYPESETTING)
             await wait_for(pilot, lambda: view.article_id == TYPESETTING and view.lines)
         assert started == []
+
+
+def test_an_articles_path_in_a_picker_row_is_cleaned() -> None:
+    """A file name may hold ESC: the row that names the linked article shows it cleaned."""
+    from reader.core.convert.targets import Target
+
+    row = PickerScreen._row(Target(1, "x", "e.md", article="posts/\x1b]2;owned\x1b\\.md"))
+    assert "\x1b" not in row.plain and "posts/" in row.plain

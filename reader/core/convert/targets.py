@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.core.files.local import Permalinks, linked_article, local_file
+from reader.core.files.local import Permalinks, file_refusal, linked_article, local_file
 from reader.core.model import Article, Document
 from reader.core.urls import refusal, resolve, unwrap_proxy
 
@@ -37,8 +37,8 @@ def _local(target: Target, root: Path | None, article: Article) -> Target:
     found = local_file(root, article.id, target.url)
     if found is None:
         return target
-    return Target(target.number, target.label, target.url, target.fallback, None,
-                  target.cover, path=str(found))
+    return Target(target.number, target.label, target.url, target.fallback,
+                  file_refusal(found), target.cover, path=str(found))
 
 
 def image_targets(document: Document, article: Article,

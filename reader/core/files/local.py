@@ -42,6 +42,22 @@ def _path_part(address: str) -> str:
         return ""
 
 
+#: The only files of an archive the reader hands to an opener or a browser: pictures in
+#: formats that carry no script (not SVG, HTML or anything that runs).
+OPENABLE_FILES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".avif"})
+
+
+def file_refusal(path: str | Path) -> str | None:
+    """Why the archive's file at `path` will not be opened or sent to a browser (None when
+    it may): the archive is untrusted, and a `.desktop`, `.sh` or `.html` file opened by
+    the desktop, or served to the browser from the reader's own page, would run."""
+    suffix = os.path.splitext(str(path))[1].lower()
+    if suffix not in OPENABLE_FILES:
+        return (f"a file of the archive ({suffix or 'no extension'}): only pictures "
+                "(.png, .jpg, .gif, .webp) of the archive are opened")
+    return None
+
+
 def local_file(root: Path, article_id: str, address: str) -> Path | None:
     """The file of the archive at `root` that `address`, written in the article
     `article_id`, names; None when none does (or it would lie outside the archive)."""

@@ -75,11 +75,14 @@ class SearchEngine:
         self._writes = writes
         self._cache: SearchCache | None = None
         self._cache_lock = threading.Lock()
-        self._marks_version: tuple[int, int] | None = None  # (connection, marks) loaded
+        # The connection the marks' temporary tables were filled on, and the marks' version:
+        # the connection itself is kept (not its id(), which a new one may reuse).
+        self._marks_on: tuple[sqlite3.Connection, int] | None = None
 
     def forget(self) -> None:
         """Drop what is kept in memory (the connection is closing)."""
         self._cache = None
+        self._marks_on = None
 
     @property
     def holds_memory(self) -> bool:
@@ -90,15 +93,26 @@ class SearchEngine:
         """Put the user's marks where the SQL of `is:` finds them (again only when they
         changed, or the connection is a new one)."""
         db = self._db()
-        version = (id(db), marks.version)
-        if self._marks_version == version:
+        if self._marks_on is not None and self._marks_on[0] is db and (
+                self._marks_on[1] == marks.version):
             return
         for name, table in _MARK_TABLES.items():
             db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id BLOB PRIMARY KEY)")
             db.execute(f"DELETE FROM temp.{table}")
             db.executemany(f"INSERT OR IGNORE INTO temp.{table} VALUES (?)",
                            [(key_of(i),) for i in getattr(marks, name)])
-        self._marks_version = version
+        self._marks_on = (db, marks.version)
+
+    def _among(self, keys: list[bytes]) -> tuple[str, list]:
+        """`a.id IN (…)` for `keys`: as variables when few, else through a temporary table
+        (SQLite allows 32,766 variables a statement in its default build, or fewer)."""
+        if len(keys) <= 500:
+            return f"a.id IN ({', '.join('?' * len(keys))})", list(keys)
+        db = self._db()
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS among (id BLOB PRIMARY KEY)")
+        db.execute("DELETE FROM temp.among")
+        db.executemany("INSERT OR IGNORE INTO temp.among VALUES (?)", [(k,) for k in keys])
+        return "a.id IN (SELECT id FROM temp.among)", []
 
     def search(self, query: Query, limit: int = 50, marks: Marks = NO_MARKS,
                keep: bool = True) -> list[Hit]:
@@ -232,9 +246,9 @@ class SearchEngine:
 
     def _rows_among(self, keys: list[bytes], clause: str, args: list, select: str,
                     order: str, limit: int) -> list[tuple]:
-        marks = ", ".join("?" * len(keys))
-        return self._db().execute(f"{select} WHERE a.id IN ({marks}) AND {clause} {order} LIMIT ?",
-                               [*keys, *args, limit]).fetchall()
+        among, among_args = self._among(keys)
+        return self._db().execute(f"{select} WHERE {among} AND {clause} {order} LIMIT ?",
+                                  [*among_args, *args, limit]).fetchall()
 
     def _sample_frequency(self) -> Callable[[str], int]:
         """`Recent.frequency` over the newest texts, read only if a long word asks."""
@@ -287,8 +301,8 @@ class SearchEngine:
         ids = [row[0] for row in found[:wanted]]
         if not ids:
             return []
-        marks = ", ".join("?" * len(ids))
-        return self._db().execute(f"{select} WHERE a.id IN ({marks}) {order}", ids).fetchall()
+        among, among_args = self._among(ids)
+        return self._db().execute(f"{select} WHERE {among} {order}", among_args).fetchall()
 
 
 @dataclass(frozen=True, slots=True)

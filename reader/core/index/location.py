@@ -26,6 +26,10 @@ _BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds it
 _INTERRUPT = 9
 _UNWRITABLE = {3, 8, 10, 13, 14}  # PERM, READONLY, IOERR, FULL, CANTOPEN
 
+#: SQLITE_ERROR's words for a statement that could never have run, whatever the file held
+#: (a temporary table this connection has not made, a statement with too many values).
+_MISUSE = ("no such table: temp.", "too many SQL variables", "column index out of range")
+
 #: Troubles that are no damage: another process rebuilt the index; this one keeps it elsewhere.
 REPLACED = "the index file was replaced"
 MOVED = "the index moved"
@@ -38,6 +42,7 @@ class Fault(Enum):
     INTERRUPTED = "interrupted"  # a query stopped on purpose (`Connection.interrupt`)
     CLOSED = "closed"  # used after `close`: the screen that held it went away
     UNWRITABLE = "unwritable"  # the cache can't be written (or read) here: keep it elsewhere
+    MISUSE = "misuse"  # a statement the reader got wrong: an error to show, never a rebuild
     DAMAGE = "damage"  # anything else: the file is damaged; rebuild it, never trust it
 
 
@@ -53,6 +58,8 @@ def fault_of(error: sqlite3.Error) -> Fault:
         return Fault.INTERRUPTED
     if primary in _UNWRITABLE:
         return Fault.UNWRITABLE
+    if primary in (1, 25) and any(sign in str(error) for sign in _MISUSE):
+        return Fault.MISUSE
     return Fault.DAMAGE
 
 

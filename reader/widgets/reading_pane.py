@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.containers import Vertical
 from textual.message import Message
 
@@ -193,9 +193,13 @@ class ReadingPane(Vertical):
         path = self.file_path()
         if path is None:
             return "No article is open."
+        if not self._can_suspend():
+            return "An editor needs the terminal: not in a browser, nor without one."
         try:
             with self.app.suspend():
                 result = subprocess.run([*command, str(path)])
+        except SuspendNotSupported:
+            return "An editor needs the terminal: not in a browser, nor without one."
         except OSError as error:
             return f"Could not start {command[0]}: {error.strerror}"
         return "" if result.returncode == 0 else f"{command[0]} ended with {result.returncode}"
@@ -207,12 +211,20 @@ class ReadingPane(Vertical):
         text = self.markdown()
         if text is None:
             return "No article is open."
+        if not self._can_suspend():
+            return "A pipe needs the terminal: not in a browser, nor without one."
         shell = os.environ.get("SHELL") or "/bin/sh"
         try:
             with self.app.suspend():
                 result = subprocess.run([shell, "-c", command], input=text.encode("utf-8"))
                 if result.returncode not in (0, 141):  # 141: the reader of a pipe left early
                     input(f"\n[exit status {result.returncode}: press enter to go back]")
+        except SuspendNotSupported:
+            return "A pipe needs the terminal: not in a browser, nor without one."
         except OSError as error:
             return f"Could not run it: {error.strerror}"
         return ""
+
+    def _can_suspend(self) -> bool:
+        """Can the app give the terminal to another program (not under `reader serve`)?"""
+        return not self.app.is_web and not self.app.is_headless

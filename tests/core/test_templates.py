@@ -127,3 +127,20 @@ def test_search_does_not_match_template_syntax(tmp_path: Path) -> None:
     document = render_article(root, archive.articles["_posts/2020-01-01-a.md"])
     text = plain_text(layout(document, 80))
     assert "YouTube video: abcdefgh" in text and "{%" not in text
+
+
+def test_hostile_templates_cost_a_pass_and_holders_cannot_be_forged() -> None:
+    """A body of a thousand openers never closed is scanned once, not once per opener (it
+    took seconds), and the private characters of a holder in the text stay text."""
+    import time
+
+    from reader.core.convert.templates import render_templates
+
+    for body in ("{% code %}x\n" * 10_000, "{{< highlight go >}}x\n" * 10_000,
+                 "{% raw %}x\n" * 10_000, "{% note(a=1) %}x\n" * 10_000):
+        start = time.process_time()
+        render_templates(body)
+        # A bound, not a benchmark: a pass takes a tenth of a second; quadratic, 20–70 s.
+        assert time.process_time() - start < 5.0
+    forged = render_templates("{{ x }} \ue01099\ue011 `a` \ue0100\ue011")
+    assert "\ue01099\ue011" in forged and "\ue0100\ue011" in forged

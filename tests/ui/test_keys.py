@@ -243,3 +243,17 @@ async def test_a_link_in_the_text_opens_with_a_click(archive: Path, tmp_path: Pa
         await pilot.click(ArticleView, offset=(margin + cell_width(line.lead) + x + 1, y))
         await wait_for(pilot, lambda: record.exists(), timeout=5)
         assert record.read_text().startswith("http")
+
+
+async def test_v_and_pipe_say_why_where_there_is_no_terminal(archive: Path) -> None:
+    """Headless (as under `reader serve`'s browser), the editor and the pipe can't have the
+    terminal: a line says so, and the reader goes on."""
+    app = make_app(archive, settings=QUIET)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        await open_long(pilot, screen)
+        await pilot.press("v")
+        assert app.is_running
+        assert any("needs the terminal" in str(n.message) for n in app._notifications)
+        await pilot.press("vertical_line", *"wc", "enter")
+        assert app.is_running

@@ -61,10 +61,10 @@ def run_list(options: argparse.Namespace) -> int:
     rows, problems = with_index(root, lambda index: (list(index.summaries()), index.problems()))
     marks = None
     if options.json or options.unread or options.starred or options.new:
-        from reader.state.session import peek_marks
+        from reader.cli.common import read_marks
 
         ids = [id_of(row[0]) for row in rows]
-        marks = peek_marks(root, ids if options.new else None)
+        marks = read_marks(root, ids if options.new else None)
         keep = (lambda i: i not in marks.read) if options.unread else (
             (lambda i: i in marks.starred) if options.starred else
             (lambda i: i in marks.new) if options.new else None)

@@ -217,3 +217,15 @@ def whole_number(least: int, wanted: str):
         return number
 
     return parse
+
+
+def read_marks(root: Path, listed: list[str] | None = None):
+    """The reading state's marks for a command that only looks; a state that can't be read
+    is an error (a list of everything as unread would be a wrong answer)."""
+    from reader.state.session import StateUnreadable, peek_marks
+
+    try:
+        return peek_marks(root, listed)
+    except StateUnreadable as error:
+        raise Failure(f"the reading state can't be read ({error}); opening the archive "
+                      "in the reader sets a damaged one aside") from None

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.cli.common import UsageError, article_id, check_archive, indexed_archive
+from reader.core.sanitize import display_path
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
@@ -59,8 +60,9 @@ def run_mark(options: argparse.Namespace) -> int:
             state.set_read(ids, not options.unread)
     finally:
         state.close()
-    if not state.store.writable:
-        print("reader: the marks could not be saved", file=sys.stderr)
+    if not state.store.writable or state.problem:
+        print(f"reader: the marks could not be saved ({state.problem or 'read-only'})",
+              file=sys.stderr)
         return 1
     return 0
 
@@ -83,21 +85,30 @@ def run_export(options: argparse.Namespace) -> int:
 
 
 def run_import(options: argparse.Namespace) -> int:
-    from reader.state.merge import StateFileError, from_json
+    from reader.state.merge import StateFileError, exported_from, from_json
 
     root = check_archive(options.archive)
     try:
-        marks = from_json(Path(options.file).read_text(encoding="utf-8"))
+        text = Path(options.file).read_text(encoding="utf-8")
+        marks = from_json(text)
     except OSError as error:
         raise UsageError(f"cannot read {options.file}: {error.strerror}") from None
     except UnicodeDecodeError:
         raise UsageError(f"{options.file}: not UTF-8 text") from None
     except StateFileError as error:
         raise UsageError(f"{options.file}: {error}") from None
+    source = exported_from(text)
+    if source and source != str(root.resolve()):
+        print(f"reader: {options.file} was exported from {display_path(source)}: its marks "
+              "are merged by the paths inside the archive", file=sys.stderr)
     state = _state(root)
     try:
         changed = state.store.merge(marks)
     finally:
         state.close()
+    if not state.store.writable:
+        print("reader: nothing was saved: the reading state can't be written here",
+              file=sys.stderr)
+        return 1
     print(f"{changed:,} article{'s' if changed != 1 else ''} changed; {len(marks):,} in the file")
     return 0

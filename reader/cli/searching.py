@@ -10,6 +10,7 @@ from reader.cli.common import (
     add_archive,
     article_json,
     check_archive,
+    read_marks,
     whole_number,
     with_index,
 )
@@ -57,6 +58,7 @@ def query_words_last(args: list[str]) -> list[str]:
 def run_search(options: argparse.Namespace) -> int:
     from reader.core.files.dates import format_date
     from reader.core.index.store import ArchiveIndex
+    from reader.core.search.marks import NO_MARKS
     from reader.core.search.query import Hit, QueryError, parse_query
     from reader.core.search.snippets import shown_snippet
 
@@ -67,7 +69,11 @@ def run_search(options: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
 
     def search(index: ArchiveIndex) -> list[Hit]:
-        return index.search(query, options.limit, keep=False)
+        marks = NO_MARKS
+        if query.flags:  # is:unread and friends ask the reading state, as `list` does
+            listed = [a.id for a in index.articles()] if "new" in query.flags else None
+            marks = read_marks(root, listed)
+        return index.search(query, options.limit, marks, keep=False)
 
     hits = with_index(root, search)
     for hit in hits:

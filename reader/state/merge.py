@@ -113,3 +113,13 @@ def from_json(text: str) -> list[Mark]:
         marks.append(Mark(item["id"], fingerprint, read, _time(item.get("read_at"), where),
                           starred, _time(item.get("star_changed"), where)))
     return marks
+
+
+def exported_from(text: str) -> str:
+    """The archive an export file says it came from ("" if it says nothing)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return ""
+    archive = data.get("archive") if isinstance(data, dict) else None
+    return archive if isinstance(archive, str) else ""

@@ -8,6 +8,7 @@ key and two quick changes are written in the order they were made.
 from __future__ import annotations
 
 import queue
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -56,13 +57,24 @@ def state_path(root: Path) -> Path:
     return state_dir() / f"{archive_key(root)}.sqlite3"
 
 
+class StateUnreadable(Exception):
+    """The state file is there but can't be read (damaged, not a state file)."""
+
+
 def peek_marks(root: Path, listed: list[str] | None = None) -> Marks:
     """The marks as they are on disk, for a command that only looks (nothing is written;
     no file is made where there is none). With `listed`, which of those ids are new since
-    the reader was last opened."""
+    the reader was last opened. Raises `StateUnreadable` for a file that can't be read."""
     path = state_path(root)
     if not path.exists():
         return Marks()
+    try:
+        return _peek(path, root, listed)
+    except sqlite3.DatabaseError as error:
+        raise StateUnreadable(str(error)) from None
+
+
+def _peek(path: Path, root: Path, listed: list[str] | None) -> Marks:
     store = StateStore(path, root, read_only=True)
     try:
         new: set[str] = set()

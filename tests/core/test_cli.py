@@ -224,3 +224,43 @@ def test_list_json_writes_what_article_json_writes(sample: Path) -> None:
     index.close()
     assert [{k: v for k, v in row.items() if k not in ("read", "starred")} for row in listed] \
         == expected
+
+
+def test_search_asks_the_reading_state_and_a_broken_state_is_said(
+        sample: Path, reader_home: Path) -> None:
+    listed = [json.loads(line) for line in run("list", str(sample), "--json").stdout.splitlines()]
+    starred = listed[3]["id"]
+    assert run("mark", str(sample), starred, "--star").returncode == 0
+    found = run("search", str(sample), "is:starred", "--json")
+    assert found.returncode == 0
+    assert [json.loads(line)["id"] for line in found.stdout.splitlines()] == [starred]
+    unread = run("search", str(sample), "is:unread", "--json", "--limit", "100")
+    assert len(unread.stdout.splitlines()) == len(listed)  # a star is not a read mark
+    # A state file that can't be read: one line and status 3, not everything "unread".
+    state = next((reader_home / "state").glob("*.sqlite3"))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{state}{suffix}").unlink(missing_ok=True)
+    state.write_bytes(b"not a database at all" * 200)
+    for command in (["list", str(sample), "--unread"], ["search", str(sample), "is:unread"]):
+        result = run(*command)
+        assert result.returncode == 3 and "reading state can't be read" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_import_into_a_state_that_cant_be_written_says_so(
+        sample: Path, tmp_path: Path, reader_home: Path) -> None:
+    import sqlite3
+
+    first = json.loads(run("list", str(sample), "--json").stdout.splitlines()[0])["id"]
+    run("mark", str(sample), first)
+    exported = run("state", "export", str(sample)).stdout
+    (tmp_path / "s.json").write_text(exported.replace('"read": true', '"read": true'))
+    state = next((reader_home / "state").glob("*.sqlite3"))
+    with sqlite3.connect(state) as db:  # a newer reader's file: read, never written
+        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
+    second = json.loads(run("list", str(sample), "--json").stdout.splitlines()[1])["id"]
+    data = json.loads(exported)
+    data["articles"][0]["id"] = second
+    (tmp_path / "s.json").write_text(json.dumps(data))
+    result = run("state", "import", str(sample), str(tmp_path / "s.json"))
+    assert result.returncode == 1 and "nothing was saved" in result.stderr

@@ -35,6 +35,23 @@ class History:
         self.place += 1
         return self.visited[self.place]
 
+    @property
+    def current(self) -> str | None:
+        """The article the reader stands on in the history, or None."""
+        return self.visited[self.place] if 0 <= self.place < len(self.visited) else None
+
+    def step(self, step: int, exists) -> str | None:
+        """Back (`step` < 0) or forward to the nearest article `exists` says is still
+        there, forgetting those that are gone; None when there is none that way."""
+        here = self.current
+        target = self.back() if step < 0 else self.forward()
+        while target is not None and not exists(target):
+            self.forget(target)  # the place is now on the entry before the gone one
+            target = self.current if step < 0 else self.forward()
+            if target == here:
+                return None
+        return target
+
     def forget(self, article_id: str) -> None:
         """An article is gone from the archive: going back skips it."""
         kept = [(i, a) for i, a in enumerate(self.visited) if a != article_id]

@@ -52,11 +52,13 @@ class Arrived(Message):
 
 
 class Reloaded(Message):
-    """Another process changed the marks; these are the store's sets now."""
+    """Another process changed the marks; these are the store's sets now, read when the
+    session's marks were at `version`."""
 
-    def __init__(self, read: set[str], starred: set[str]) -> None:
+    def __init__(self, read: set[str], starred: set[str], version: int) -> None:
         self.read = read
         self.starred = starred
+        self.version = version
         super().__init__()
 
 
@@ -216,15 +218,10 @@ class Marking:
             self.open_article(first)
 
     def action_history(self, step: int) -> None:
-        while True:
-            target = self.history.back() if step < 0 else self.history.forward()
-            if target is None:
-                self.say("No article before this one." if step < 0 else
-                            "No article after this one.")
-                return
-            if target in self.articles:
-                break
-            self.history.forget(target)  # deleted meanwhile
+        target = self.history.step(step, lambda article_id: article_id in self.articles)
+        if target is None:
+            self.say("No article before this one." if step < 0 else "No article after this one.")
+            return
         self._going_back = True
         self.open_article(target)
 
@@ -249,9 +246,14 @@ class Marking:
     def _check_marks(self) -> None:
         """Every few seconds: have other processes marked articles? Take their marks in."""
         if self.state.changed_elsewhere():
-            self.post_message(Reloaded(*self.state.reload()))
+            version = self.state.version
+            self.post_message(Reloaded(*self.state.reload(), version))
 
     def on_reloaded(self, event: Reloaded) -> None:
+        if event.version != self.state.version:
+            # A mark made here since the store was read would be lost: read it again.
+            self.state.changed_elsewhere(force=True)
+            return
         self.state.read.clear()
         self.state.read.update(event.read)
         self.state.starred.clear()

@@ -319,8 +319,7 @@ class ReadingScreen(Marking, ArticleKeys, Screen[None]):
         """Note which article is open and where; written a second later (keys pressed in
         a row make one write), by the state's writer thread."""
         if self.shown is not None:
-            self.state.positions.pop(self.shown, None)
-            self.state.positions[self.shown] = self.top_block
+            self.state.place(self.shown, self.top_block)
         if save:
             if self._save_timer is not None:
                 self._save_timer.stop()

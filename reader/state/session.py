@@ -97,6 +97,7 @@ class ReadingState:
         self.new: set[str] = set()
         self.current: str | None = store.current()
         self.positions: dict[str, int] = store.positions()
+        self._moved: dict[str, int] = {}  # places changed since they were last written
         self.visit: Visit | None = None
         self.version = 0  # grows with every change of the sets, so caches know to refresh
         #: The archive's articles as the screen (or a command) has them: marks carry their
@@ -190,10 +191,18 @@ class ReadingState:
             [article_id], starred, self._fingerprints([article_id])))
         return starred
 
+    def place(self, article_id: str, block: int) -> None:
+        """Where the reader is in an article (the block at the top of the pane)."""
+        self.positions.pop(article_id, None)
+        self.positions[article_id] = block
+        self._moved[article_id] = block
+
     def remember(self) -> None:
-        """Save the article being read and the places (soon, from the writer)."""
-        current, positions = self.current, dict(self.positions)
-        self._writer.put(lambda: self.store.remember(current, positions))
+        """Save the article being read and the places that changed (soon, from the writer:
+        each place is stamped when it is written, so the newest 5,000 are kept)."""
+        current, moved = self.current, dict(self._moved)
+        self._moved.clear()
+        self._writer.put(lambda: self.store.remember(current, moved))
 
     # -- at opening (from a worker) ------------------------------------------------------------
     def arrive(self, articles: dict[str, Article]) -> tuple[set[str], dict[str, str]]:
@@ -222,8 +231,12 @@ class ReadingState:
         self.new = new
         self.version += 1
 
-    def changed_elsewhere(self) -> bool:
-        """Did another process (a second reader, `reader mark`) write the state?"""
+    def changed_elsewhere(self, force: bool = False) -> bool:
+        """Did another process (a second reader, `reader mark`) write the state? With
+        `force`, the next call says yes (a reload was dropped and must happen again)."""
+        if force:
+            self._seen_version = -1
+            return True
         version = self.store.data_version
         changed, self._seen_version = version != self._seen_version, version
         return changed

@@ -71,9 +71,12 @@ class Sidebar(ScrollView, can_focus=True):
     class Counted(Message):
         """Unread and starred counts for the groups shown, built in a worker."""
 
-        def __init__(self, groups: list[Group], tally: Tally) -> None:
+        def __init__(self, groups: list[Group], articles: dict[str, Article], tally: Tally,
+                     changes: int) -> None:
             self.groups = groups
+            self.articles = articles
             self.tally = tally
+            self.changes = changes
             super().__init__()
 
     class CountsChanged(Message):
@@ -102,6 +105,8 @@ class Sidebar(ScrollView, can_focus=True):
         self.read: set[str] = set()
         self.starred: set[str] = set()
         self.tally: Tally | None = None
+        self._tally_of: dict[str, Article] | None = None  # the articles `tally` counted
+        self._mark_changes = 0  # marks made through `marks_changed`, to see one missed
         self.only: str | None = None
         self.moved = False  # the user moved the cursor (the list then keeps it where it is)
 
@@ -145,17 +150,21 @@ class Sidebar(ScrollView, can_focus=True):
     @work(thread=True, exclusive=True, group="count", exit_on_error=False,
           description="count unread articles")
     def _count(self, groups: list[Group], articles: dict[str, Article],
-               grouping: Grouping, before: Tally | None = None) -> None:
+               grouping: Grouping, before: Tally | None = None, changes: int = 0) -> None:
+        # `changes`: how many marks the screen had made when this count began; one made
+        # meanwhile is not in these copies, and `on_sidebar_counted` counts again.
         read, starred = set(self.read), set(self.starred)
         tally = (before.recounted(read, starred) if before is not None else
                  Tally(list(articles.values()), grouping, read, starred))
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Counted(groups, tally))
+            self.post_message(self.Counted(groups, articles, tally, changes))
 
     def on_sidebar_counted(self, event: Counted) -> None:
         event.stop()
         if event.groups is self.outline.groups:
-            self.tally = event.tally
+            self.tally, self._tally_of = event.tally, event.articles
+            if event.changes != self._mark_changes:
+                self.marks_reloaded()  # marks made while counting: count them too
             self._apply_view()
             self.post_message(self.CountsChanged())
 
@@ -164,6 +173,7 @@ class Sidebar(ScrollView, can_focus=True):
                       starred: bool | None = None) -> None:
         """An article was marked read or unread, starred or not: its groups' counts follow
         (the sets themselves are the reading state's, already changed)."""
+        self._mark_changes += 1
         article = self.articles.get(article_id)
         if article is not None and self.tally is not None:
             if read is not None:
@@ -174,9 +184,11 @@ class Sidebar(ScrollView, can_focus=True):
 
     def marks_reloaded(self) -> None:
         """The marks changed wholesale (another process, an import): count again."""
+        # The groups of each article are kept only while the articles are the same ones.
         tally = self.tally if self.tally is not None and self.tally.grouping is (
-            self.grouping) and len(self.tally.keys) == len(self.articles) else None
-        self._count(self.outline.groups, self.articles, self.grouping, tally)
+            self.grouping) and self._tally_of is self.articles else None
+        self._count(self.outline.groups, self.articles, self.grouping, tally,
+                    self._mark_changes)
 
     def show_only(self, only: str | None) -> None:
         """Show only "unread" or "starred" articles (and groups that hold any), or all."""
@@ -252,7 +264,7 @@ class Sidebar(ScrollView, can_focus=True):
         self.articles = articles
         if self.tally is not None and self.tally.grouping is not grouping:
             self.tally = None
-        self._count(groups, articles, grouping)
+        self._count(groups, articles, grouping, None, self._mark_changes)
         self.outline.show(groups, keep_open=same)
         self._rows_changed()
         if keep is not None and same and self.moved:

@@ -98,7 +98,8 @@ def test_marks_places_and_the_article_survive_a_new_process(archive: Path) -> No
     state.set_read(["p/1.md", "p/2.md"])
     state.set_read(["p/2.md"], False)
     state.toggle_star("p/3.md")
-    state.current, state.positions["p/3.md"] = "p/3.md", 7
+    state.current = "p/3.md"
+    state.place("p/3.md", 7)
     state.remember()
     state.close()
     again = ReadingState.open(archive)
@@ -309,4 +310,22 @@ def test_damage_deep_in_the_file_is_found_behind_the_screen(archive: Path) -> No
     state.close()
     again = ReadingState.open(archive)
     assert again.read == read and again.problem is None
+    again.close()
+
+
+def test_the_newest_place_is_kept_among_five_thousand(archive: Path) -> None:
+    """Only places that changed are written, each stamped: the last one read is never the
+    one cut when the newest 5,000 are kept."""
+    state = ReadingState.open(archive)
+    for n in range(5000):
+        state.place(f"old/{n}.md", 1)
+    state.remember()
+    state.close()
+    state = ReadingState.open(archive)
+    state.current = "zz/last.md"
+    state.place("zz/last.md", 42)
+    state.remember()
+    state.close()
+    again = ReadingState.open(archive)
+    assert again.current == "zz/last.md" and again.positions.get("zz/last.md") == 42
     again.close()

@@ -216,3 +216,35 @@ async def test_the_status_line_counts_unread_once_counted(archive: Path) -> None
         app.state.set_read(["q/1.md"])
         sidebar.marks_reloaded()
         await wait_for(pilot, lambda: "5 unread" in screen.query_one(StatusLine).status)
+
+
+async def test_a_mark_made_while_the_counts_are_counted_is_counted(archive: Path) -> None:
+    """A recount takes a while on a big archive; a mark made meanwhile must not be lost
+    when the new counts arrive."""
+    import time
+
+    from reader.core import tally as tally_module
+
+    class SlowTally(tally_module.Tally):
+        def recounted(self, read, starred):
+            time.sleep(0.6)  # a big archive: the count takes a while
+            return super().recounted(read, starred)
+
+    app = make_app(archive, settings=NEVER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        sidebar = screen.query_one(Sidebar)
+        await counted(pilot, sidebar)
+        sidebar.tally.__class__ = SlowTally
+        sidebar.marks_reloaded()  # another process's marks, an import, A
+        await pilot.pause(0.1)
+        screen.query_one(ArticleView).focus()
+        await pilot.press("m")  # marked while the worker counts
+        assert screen.shown in app.state.read
+
+        def right() -> bool:
+            unread = len(set(sidebar.tally.keys) - app.state.read)
+            return sidebar.tally.total_unread == unread
+
+        await pilot.pause(1.5)
+        await wait_for(pilot, right, timeout=5)

@@ -7,6 +7,7 @@ draws only the lines on screen, at a readable measure, centred.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from textual.strip import Strip
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.convert.render import render_article
-from reader.core.layout.highlight import code_tokens
+from reader.core.layout.highlight import code_block_tokens, code_tokens
 from reader.core.layout.lines import Line, layout, line_shows, mark_spans
 from reader.core.model import Article, BlockKind, Document
 from reader.widgets.parts import part_style
@@ -123,10 +124,12 @@ class ArticleView(ScrollView, can_focus=True):
         """An article asked for with `open` is converted and now shown (it bubbles up, so
         that the screen can mark matches in it)."""
 
-        def __init__(self, article: Article, document: Document, block: int) -> None:
+        def __init__(self, article: Article, document: Document, block: int,
+                     tokens: dict[int, list] | None = None) -> None:
             self.article = article
             self.document = document
             self.block = block
+            self.tokens = tokens or {}  # each code block's token runs, lexed in the worker
             super().__init__()
 
     def __init__(self, *, measure: int = 80, id: str | None = None) -> None:
@@ -138,6 +141,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._laid_width: tuple[int, int] = (0, 0)
         self._pending_block: int | None = None
         self._code_runs: dict[int, list[tuple[int, int, Style]]] = {}
+        self._code_tokens: dict[int, list] = {}
         self._span_styles: dict[tuple[str, str], Style] = {}
         self.placeholder = ""
         self.matches: list[tuple[int, int, int]] = []  # (block, start, end) from find
@@ -157,8 +161,9 @@ class ArticleView(ScrollView, can_focus=True):
           description="convert an article")
     def _convert(self, root: Path, article: Article, block: int) -> None:
         document = render_article(root, article)
+        tokens = code_block_tokens(document)  # Pygments is slow: not on the screen's thread
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Rendered(article, document, block))
+            self.post_message(self.Rendered(article, document, block, tokens))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A conversion that failed says so in the pane, instead of leaving it waiting."""
@@ -174,10 +179,12 @@ class ArticleView(ScrollView, can_focus=True):
             event.stop()  # another article was asked for meanwhile
             return
         self.opening = None
-        self.show(event.article.id, event.document, event.block)
+        self.show(event.article.id, event.document, event.block, event.tokens)
 
-    def show(self, article_id: str, document: Document, block: int = 0) -> None:
-        """Show `document`, with its `block` at the top."""
+    def show(self, article_id: str, document: Document, block: int = 0,
+             tokens: dict[int, list] | None = None) -> None:
+        """Show `document`, with its `block` at the top; `tokens`: its code blocks' token
+        runs, lexed already (else each block is lexed when first drawn)."""
         self.article_id = article_id
         self.document = document
         self._end_told = False
@@ -186,6 +193,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.lines = []
         self._laid_width = (0, 0)
         self._code_runs = {}
+        self._code_tokens = tokens if tokens is not None else {}
         self._relayout()
 
     def show_message(self, text: str) -> None:
@@ -344,8 +352,11 @@ class ArticleView(ScrollView, can_focus=True):
             code = self.document.blocks[block]
             theme = Syntax.get_theme("ansi_dark" if self.app.current_theme.dark
                                      else "ansi_light")
+            tokens = self._code_tokens.get(block)
+            if tokens is None:  # shown without a worker (the first screen): lexed now
+                tokens = code_tokens(code.text, code.language)
             runs = [(start, end, theme.get_style_for_token(token))
-                    for start, end, token in code_tokens(code.text, code.language)]
+                    for start, end, token in tokens]
             self._code_runs[block] = runs
         return runs or []
 
@@ -353,10 +364,14 @@ class ArticleView(ScrollView, can_focus=True):
         base = self._style("code", BlockKind.CODE.value)
         segments: list[Segment] = []
         position = line.start
+        # The runs are in order: start at the one the line begins in, not at the first.
+        first = max(bisect_right(runs, (line.start, float("inf"))) - 1, 0)
         for span in line.spans:
             end = position + len(span.text)
-            for start, stop, style in runs:
-                if stop <= position or start >= end:
+            for start, stop, style in runs[first:]:
+                if start >= end:
+                    break
+                if stop <= position:
                     continue
                 piece = span.text[max(start, position) - position : min(stop, end) - position]
                 segments.append(Segment(piece, base + style))

@@ -257,3 +257,35 @@ async def test_v_and_pipe_say_why_where_there_is_no_terminal(archive: Path) -> N
         assert any("needs the terminal" in str(n.message) for n in app._notifications)
         await pilot.press("vertical_line", *"wc", "enter")
         assert app.is_running
+
+
+async def test_code_is_lexed_in_the_worker_not_on_the_screens_thread(archive: Path,
+                                                                     monkeypatch) -> None:
+    """Pygments costs 0.4 s on a long code block: it runs with the conversion, in its
+    worker, never while the screen draws."""
+    import threading
+
+    from reader.core.layout import highlight
+    from reader.widgets import article_view
+
+    threads: list[str] = []
+    original = highlight.code_tokens
+
+    def recording(code: str, language: str):
+        threads.append(threading.current_thread().name)
+        return original(code, language)
+
+    monkeypatch.setattr(highlight, "code_tokens", recording)
+    monkeypatch.setattr(article_view, "code_tokens", recording)
+    app = make_app(archive, settings=QUIET)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_loaded(pilot)
+        post = "blog/_posts/2019-03-11-chinese-typesetting-notes.md"
+        screen.open_article(post)
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == post and view.lines)
+        view.focus()
+        for _ in range(4):
+            await pilot.press("space")
+        await pilot.pause()
+        assert threads and threading.main_thread().name not in threads

@@ -35,3 +35,11 @@ def code_tokens(code: str, language: str) -> list[tuple[int, int, Any]]:
     except Exception:  # a lexer bug on odd code costs its colours, not the article
         return []
     return runs if position == len(code) else []
+
+
+def code_block_tokens(document) -> dict[int, list[tuple[int, int, Any]]]:
+    """Every code block of `document` as its token runs, by block ([] without a language)."""
+    from reader.core.model import BlockKind
+
+    return {number: code_tokens(block.text, block.language) if block.language else []
+            for number, block in enumerate(document.blocks) if block.kind is BlockKind.CODE}

@@ -236,13 +236,19 @@ class StateStore:
         memory for the session and says so once."""
         statements = list(statements)
         with self._lock:
-            try:
-                self._run(statements)
-            except sqlite3.OperationalError as error:
-                if not self.writable:
-                    raise
-                self._to_memory(f"the state could not be saved ({error})")
-                self._run(statements)
+            for attempt in range(3):
+                try:
+                    self._run(statements)
+                    return
+                except sqlite3.OperationalError as error:
+                    if not self.writable:
+                        raise
+                    busy = getattr(error, "sqlite_errorcode", 0) & 0xFF in (5, 6)
+                    if busy and attempt < 2:
+                        continue  # another process held it for the whole wait: again
+                    self._to_memory(f"the state could not be saved ({error})")
+                    self._run(statements)
+                    return
 
     def _run(self, statements: list[tuple[str, tuple | list]]) -> None:
         """The statements in one transaction (a list of rows: one statement, many times)."""
@@ -431,7 +437,10 @@ class _transaction:
         self.db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, kind, value, traceback) -> None:
-        self.db.execute("COMMIT" if kind is None else "ROLLBACK")
+        if kind is None:
+            self.db.execute("COMMIT")
+        elif self.db.in_transaction:  # SQLite may have rolled back already (a full disk):
+            self.db.execute("ROLLBACK")  # then the error that did it is the one to tell
 
 
 def legacy_places(path: Path) -> tuple[str | None, dict[str, int]] | None:

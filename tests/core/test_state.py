@@ -329,3 +329,15 @@ def test_the_newest_place_is_kept_among_five_thousand(archive: Path) -> None:
     again = ReadingState.open(archive)
     assert again.current == "zz/last.md" and again.positions.get("zz/last.md") == 42
     again.close()
+
+
+def test_a_full_disk_is_told_as_a_full_disk(archive: Path) -> None:
+    """When SQLite rolls a transaction back itself (a full database), the reason said is
+    that one, not "cannot rollback"."""
+    store = StateStore(state_path(archive), archive)
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count = {pages + 1}")  # fault injection: full
+    store.set_read([f"p/{n}-{'x' * 200}.md" for n in range(2000)], True)
+    assert store.problem and "full" in store.problem and "rollback" not in store.problem
+    assert len(store.read_ids()) == 2000  # kept in memory for the session
+    store.close()

@@ -147,8 +147,11 @@ class ReaderApp(App[None]):
 
 #: Sections of the keys help whose bindings are active together (a key can't mean two
 #: things in one of these).
-TOGETHER = (("everywhere", "reading screen", "sidebar"), ("everywhere", "reading screen",
-                                                        "article"))
+TOGETHER = (("everywhere", "reading screen", "sidebar"),
+            ("everywhere", "reading screen", "article"), ("everywhere", "reading screen",
+                                                          "find bar"),
+            ("search",), ("images and links",), ("contents",), ("problems",),
+            ("image preview",), ("this list",))
 
 
 def check_keymap(keys: dict[str, str], sections: list[tuple[str, list[BindingType]]],
@@ -166,19 +169,44 @@ def check_keymap(keys: dict[str, str], sections: list[tuple[str, list[BindingTyp
                             "(`reader config keys` lists them)")
             continue
         usable[binding_id] = wanted
-    for group in TOGETHER:
-        holders: dict[str, str] = {}
-        for where in group:
-            for binding in by_section.get(where, []):
-                for key in usable.get(binding.id, binding.key).split(","):
-                    other = holders.setdefault(key.strip(), binding.id or "")
-                    if other != binding.id and (binding.id in usable or other in usable):
-                        mine = binding.id if binding.id in usable else other
-                        theirs = other if mine == binding.id else binding.id
-                        problems.append(f"{path}: [keys] {mine} = \"{usable[mine]}\": "
-                                        f"{key.strip()} is already {theirs}'s key; not used")
-                        usable.pop(mine, None)
+    # A clash is found group by group; a binding left out puts its own keys back, so look
+    # again until nothing changes (a rejected binding must not push another one out).
+    # Clashes with the reader's own keys go first: a binding of the user's that lost its
+    # key to one of those must not be what pushes another of the user's out.
+    changed = True
+    while changed:
+        changed = False
+        for group, with_user in [(g, False) for g in TOGETHER] + [(g, True) for g in TOGETHER]:
+            clash = _clash(group, by_section, usable, with_user)
+            if clash is not None:
+                mine, theirs, key = clash
+                problems.append(f"{path}: [keys] {mine} = \"{usable[mine]}\": {key} is "
+                                f"already {theirs}'s key; not used")
+                usable.pop(mine)
+                changed = True
+                break
     return usable, list(dict.fromkeys(problems))
+
+
+def _clash(group: tuple[str, ...], by_section: dict[str, list[Binding]],
+           usable: dict[str, str], with_user: bool) -> tuple[str, str, str] | None:
+    """The first key that two bindings of `group` would share, one of them the user's:
+    (the user's binding, the other, the key); with `with_user`, the other may be the user's
+    too, else it is one of the reader's own. The palette's ctrl+p belongs to no binding
+    and is always taken."""
+    holders: dict[str, str] = {ReaderApp.COMMAND_PALETTE_BINDING: "the command palette"}
+    for where in group:
+        for binding in by_section.get(where, []):
+            for key in usable.get(binding.id or "", binding.key).split(","):
+                key = key.strip()
+                other = holders.setdefault(key, binding.id or "")
+                if other == binding.id or not (binding.id in usable or other in usable):
+                    continue
+                if (binding.id in usable and other in usable) and not with_user:
+                    continue
+                mine = binding.id if binding.id in usable else other
+                return mine or "", (other if mine == binding.id else binding.id) or "", key
+    return None
 
 
 def make_app(root: Path, settings: Settings | None = None, warm_start: bool = False

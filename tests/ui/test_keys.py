@@ -289,3 +289,17 @@ async def test_code_is_lexed_in_the_worker_not_on_the_screens_thread(archive: Pa
             await pilot.press("space")
         await pilot.pause()
         assert threads and threading.main_thread().name not in threads
+
+
+def test_keymap_conflicts_are_found_and_blamed_right() -> None:
+    from reader.app import ReaderApp, check_keymap
+
+    sections = ReaderApp.help_sections()
+    # A binding rejected for its own clash does not push out another of the user's.
+    usable, problems = check_keymap({"app.quit": "j,x", "main.find": "x"}, sections, "c")
+    assert usable == {"main.find": "x"} and "app.quit" in problems[0]
+    # The palette's ctrl+p is taken; so are keys inside the search screen.
+    assert check_keymap({"main.find": "ctrl+p"}, sections, "c")[0] == {}
+    assert check_keymap({"search.close": "down"}, sections, "c")[0] == {}
+    assert check_keymap({"main.search": "ctrl+f"}, sections, "c") == (
+        {"main.search": "ctrl+f"}, [])

@@ -7,6 +7,7 @@ few changes applied, and the changes a file watcher saw. Nothing here knows a wi
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -338,8 +339,14 @@ def status_text(snapshot: Snapshot, progress: str, loading: bool, grouping: Grou
         parts.append(f"{problems:,} problem{'s' if problems != 1 else ''} (press !)")
     parts.extend(note for note in notes if note)
     parts.append(f"by {grouping.value}")
-    parts.append(root.resolve().name or str(root))
+    parts.append(_archive_name(root))
     return "  ·  ".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _archive_name(root: Path) -> str:
+    """The archive's folder name (resolved once: the status is redrawn often)."""
+    return root.resolve().name or str(root)
 
 
 def since_last_time(changes: Changes) -> str:

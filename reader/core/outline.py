@@ -144,6 +144,11 @@ class Outline:
         self.rebuild()
         return next((i for i, row in enumerate(self.rows) if row.article == article_id), None)
 
+    def groups_holding(self, article_id: str) -> set[str]:
+        """The keys of the groups on the way to `article_id` (its month and day, say)."""
+        return {group.key for group in _path(self.groups,
+                                             lambda group: article_id in group.articles)}
+
     def index_of(self, row: Row, fallback: int) -> int:
         """Where `row` (from before a change) is now: the same article at the same depth,
         or the same group; else `fallback`, kept inside the rows."""

@@ -127,7 +127,7 @@ class ArticleKeys:
 
     def on_permalinks_ready(self, event: PermalinksReady) -> None:
         self._permalinks_of, self._permalinks_table = event.snapshot, event.permalinks
-        if event.then is not None and event.snapshot is self.snapshot:
+        if event.then is not None:  # a snapshot newer than these is near enough for it
             event.then(event.permalinks)
 
     def _follow_link(self, article_id: str | None) -> None:

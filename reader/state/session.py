@@ -125,9 +125,11 @@ class ReadingState:
         problem = self.store.check()
         if problem is None:
             return
-        self.store.set_read(list(self.read), True, self._fingerprints(self.read))
-        self.store.set_star(list(self.starred), True, self._fingerprints(self.starred))
-        self.store.remember(self.current, dict(self.positions))
+        # Copies taken at once (the screen's thread changes the sets while this runs).
+        read, starred, positions = self.read.copy(), self.starred.copy(), self.positions.copy()
+        self.store.set_read(list(read), True, self._fingerprints(read))
+        self.store.set_star(list(starred), True, self._fingerprints(starred))
+        self.store.remember(self.current, positions)
         self._writer.failure = problem
 
     @property

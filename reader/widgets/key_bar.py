@@ -68,14 +68,16 @@ class KeyBar(Widget):
             return sum(Text(f" {key} {description}").cell_len for key, description, *_ in
                        items) + len(GAP) * max(len(items) - 1, 0)
 
-        chosen: list = []
-        for entry in rest:
-            if size([*chosen, entry, *keep]) <= width:
-                chosen.append(entry)
-            else:
+        while True:
+            chosen: list = []
+            for entry in rest:
+                if size([*chosen, entry, *keep]) <= width:
+                    chosen.append(entry)
+                else:
+                    break
+            if not keep or size([*chosen, *keep]) <= width:
                 break
-        while keep and size([*chosen, *keep]) > width:
-            keep.pop()
+            keep.pop()  # the palette's key goes first, and the rest is fitted again
         order = {id(e): n for n, e in enumerate(entries)}
         return sorted([*chosen, *keep], key=lambda e: order[id(e)])
 

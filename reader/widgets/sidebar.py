@@ -205,10 +205,11 @@ class Sidebar(ScrollView, can_focus=True):
             marked = self.read if only == "unread" else self.starred
             wanted = (lambda a: a not in marked) if only == "unread" else (lambda a: a in marked)
             current = self.current
+            # The article open stays in view, with every group on its way (a day, a month).
+            holding = self.outline.groups_holding(current) if current is not None else set()
 
             def shows_group(group: Group) -> bool:
-                return counts[group.key] > 0 or (current is not None
-                                                 and current in group.articles)
+                return counts[group.key] > 0 or group.key in holding
 
             def shows_article(article_id: str) -> bool:
                 return wanted(article_id) or article_id == current
@@ -276,7 +277,10 @@ class Sidebar(ScrollView, can_focus=True):
 
     def reveal(self, article_id: str) -> None:
         """Open the group that holds `article_id` and put the cursor on it."""
+        changed = article_id != self.current
         self.current = article_id
+        if changed and self.only is not None:
+            self._apply_view()  # the view keeps the article open in sight, whatever it is
         index = self.outline.reveal(article_id)
         if index is None:
             self.refresh()

@@ -34,16 +34,36 @@ def module_name(path: Path) -> str:
 
 
 def imports_of(path: Path) -> set[str]:
-    """Every module `path` imports, at the top or inside a function."""
+    """Every module `path` imports, at the top or inside a function; relative imports
+    (`from . import x`) as the absolute names they are."""
+    package = module_name(path).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    return imports_in(path.read_text(encoding="utf-8"), package)
+
+
+def imports_in(source: str, package: list[str]) -> set[str]:
+    """The modules `source`, a module of `package`, imports."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            if not module:
+                continue
+            found.add(module)
             # `from reader.core import live` imports the module `reader.core.live`.
-            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
     return found
+
+
+def test_relative_imports_are_read_as_what_they_import() -> None:
+    package = ["reader", "core", "convert"]
+    assert "reader.core.convert.html" in imports_in("from .html import x", package)
+    assert "reader.settings" in imports_in("from ...settings import y", package)
+    assert "reader.core.live" in imports_in("from .. import live", package)
 
 
 def graph() -> dict[str, set[str]]:

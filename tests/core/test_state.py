@@ -341,3 +341,31 @@ def test_a_full_disk_is_told_as_a_full_disk(archive: Path) -> None:
     assert store.problem and "full" in store.problem and "rollback" not in store.problem
     assert len(store.read_ids()) == 2000  # kept in memory for the session
     store.close()
+
+
+def test_a_version_1_store_is_brought_up_to_date(archive: Path) -> None:
+    """Version 1 kept every id as bytes: its marks are found again after the upgrade."""
+    path = state_path(archive)
+    path.parent.mkdir(parents=True)
+    odd = os.fsdecode(b"p/\xff.md")
+    with sqlite3.connect(path) as db:
+        db.executescript("""
+            CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE marks (id BLOB PRIMARY KEY, fingerprint TEXT NOT NULL DEFAULT '',
+                read INTEGER NOT NULL DEFAULT 0, read_at REAL, starred INTEGER NOT NULL
+                DEFAULT 0, star_changed REAL, gone_at REAL) WITHOUT ROWID;
+            CREATE TABLE places (id BLOB PRIMARY KEY, block INTEGER NOT NULL, at REAL NOT NULL)
+                WITHOUT ROWID;
+            CREATE TABLE seen (hash INTEGER PRIMARY KEY, first_seen REAL NOT NULL);
+            INSERT INTO meta VALUES ('schema', '1');
+        """)
+        db.execute("INSERT INTO marks (id, read) VALUES (?, 1), (?, 1)",
+                   (b"p/1.md", odd.encode("utf-8", "surrogateescape")))
+        db.execute("INSERT INTO places VALUES (?, 3, 1.0)", (b"p/1.md",))
+        db.execute("INSERT INTO meta VALUES ('current', ?)", (b"p/1.md",))
+    state = ReadingState.open(archive)
+    assert state.read == {"p/1.md", odd} and state.current == "p/1.md"
+    assert state.positions == {"p/1.md": 3} and state.problem is None
+    state.set_read(["p/1.md"], False)  # the same id, not a second row beside the old
+    state.close()
+    assert ReadingState.open(archive).read == {odd}

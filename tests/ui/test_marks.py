@@ -248,3 +248,21 @@ async def test_a_mark_made_while_the_counts_are_counted_is_counted(archive: Path
 
         await pilot.pause(1.5)
         await wait_for(pilot, right, timeout=5)
+
+
+async def test_the_unread_view_keeps_the_article_open_in_sight(archive: Path) -> None:
+    """With U on, an article opened later (by H, J, the palette) stays listed while it is
+    the one shown, even when read."""
+    app = make_app(archive, settings=NEVER)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        sidebar = screen.query_one(Sidebar)
+        await counted(pilot, sidebar)
+        app.state.set_read(["q/1.md", "q/2.md", "q/3.md"])
+        sidebar.marks_reloaded()
+        await wait_for(pilot, lambda: sidebar.tally.unread["date:2022-04"] == 0)
+        await pilot.press("U")
+        assert not any(row.article == "q/2.md" for row in sidebar.rows)
+        screen.open_article("q/2.md")
+        await wait_for(pilot, lambda: screen.shown == "q/2.md")
+        assert any(row.article == "q/2.md" for row in sidebar.rows)

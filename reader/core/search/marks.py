@@ -21,11 +21,5 @@ class Marks:
     new: frozenset[str] = frozenset()
     version: int = 0
 
-    def holds(self, flag: str, article_id: str) -> bool:
-        """Does the article have this flag (`unread`, `read`, `starred`, `new`)?"""
-        if flag == "unread":
-            return article_id not in self.read
-        return article_id in getattr(self, flag)
-
 
 NO_MARKS = Marks()

@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from reader.core.convert.targets import Target
 from reader.settings import cache_dir
-from reader.system.fetch import FetchError, fetch_image
+from reader.system.fetch import FetchError, fetch_image, local_picture
 from reader.system.terminal import graphics_available, half_block_picture
 
 
@@ -50,11 +50,9 @@ class PreviewScreen(ModalScreen[None]):
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False,
           description="fetch an image")
     def _fetch(self) -> None:
-        if self.target.path:  # a picture of the archive itself: nothing to fetch
-            self.post_message(self.Fetched(Path(self.target.path)))
-            return
         try:
-            path = fetch_image(self.target.url, cache_dir() / "images")
+            path = (local_picture(Path(self.target.path)) if self.target.path  # the archive's
+                    else fetch_image(self.target.url, cache_dir() / "images"))
         except FetchError as error:
             self.post_message(self.Fetched(None, str(error)))
             return

@@ -72,7 +72,7 @@ def fetch_image(url: str, cache: Path, timeout: float = TIMEOUT,
         raise FetchError(f"could not fetch ({type(error).__name__})") from None
     if len(data) > max_bytes:
         raise FetchError(f"too big (over {max_bytes / 1e6:.0f} MB)")
-    _check_image(data)
+    check_image(data)
     cache.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(f".{os.getpid()}.part")
     temporary.write_bytes(data)
@@ -80,7 +80,9 @@ def fetch_image(url: str, cache: Path, timeout: float = TIMEOUT,
     return target
 
 
-def _check_image(data: bytes) -> None:
+def check_image(data: bytes) -> None:
+    """Raise `FetchError` unless `data` is a picture Pillow can decode (checked off the
+    screen's thread, before anything draws it)."""
     from io import BytesIO
 
     from PIL import Image, UnidentifiedImageError
@@ -91,3 +93,19 @@ def _check_image(data: bytes) -> None:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombError) as error:
         raise FetchError(f"not an image the reader can draw ({type(error).__name__})") from None
+
+
+def local_picture(path: Path, max_bytes: int = MAX_BYTES) -> Path:
+    """A picture of the archive itself, checked as a fetched one is (its size, and that
+    Pillow decodes it). Raises `FetchError`."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FetchError(f"too big ({size / 1e6:.1f} MB; the limit is "
+                             f"{max_bytes / 1e6:.0f} MB)")
+        data = path.read_bytes()
+    except OSError as error:
+        raise FetchError(f"could not read it: {clean_line(error.strerror or str(error), 80)}"
+                         ) from None
+    check_image(data)
+    return path

@@ -348,3 +348,16 @@ def test_markdown_snippets_show_the_text_around_a_match(tmp_path: Path) -> None:
     article = load_archive(root).articles["a.md"]
     text = shown_snippet(root, article, ["kotlinq"])
     assert "见说明里的 KotlinQ 用法" in text and "[" not in text and "https" not in text
+
+
+@pytest.mark.parametrize("query", ["抚", "振兴", "rust", "基站", "蓝鲸计划", "的", "cat:快讯 rust"])
+@pytest.mark.parametrize("limit", [1, 3, 20])
+def test_a_single_query_pages_as_the_kept_search(corpus, query: str, limit: int,
+                                                 window: int) -> None:
+    """The command line answers a rare word from the character index alone (fewer holders
+    than the window) and a common one from the newest texts first: the same page, in the
+    same order, as the search screen's memory gives."""
+    _, index, _ = corpus
+    kept = [h.article.id for h in index.search(parse_query(query), limit, keep=True)]
+    single = [h.article.id for h in index.search(parse_query(query), limit, keep=False)]
+    assert single == kept

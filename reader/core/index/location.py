@@ -14,7 +14,6 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-import uuid
 import weakref
 from collections.abc import Callable
 from enum import Enum
@@ -187,7 +186,7 @@ class Location:
 
     @staticmethod
     def _new_memory() -> tuple[str, sqlite3.Connection, None]:
-        uri = f"file:reader-index-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        uri = f"file:reader-index-{os.urandom(16).hex()}?mode=memory&cache=shared"
         return uri, sqlite3.connect(uri, uri=True, isolation_level=None,
                                     check_same_thread=False), None
 

@@ -324,6 +324,10 @@ def caught_up(index: ArchiveIndex, snapshot: Snapshot, grouping: Grouping
     return whole(index, grouping, finished=True), changes
 
 
+#: Between the parts of the status line; it leaves out parts from the end to fit.
+STATUS_SEPARATOR = "  ·  "
+
+
 def status_text(snapshot: Snapshot, progress: str, loading: bool, grouping: Grouping,
                 root: Path, notes: tuple[str, ...] = ()) -> str:
     """The status line: how many articles, what is going on, problems, `notes` (unread,
@@ -340,7 +344,7 @@ def status_text(snapshot: Snapshot, progress: str, loading: bool, grouping: Grou
     parts.extend(note for note in notes if note)
     parts.append(f"by {grouping.value}")
     parts.append(_archive_name(root))
-    return "  ·  ".join(parts)
+    return STATUS_SEPARATOR.join(parts)
 
 
 @functools.lru_cache(maxsize=8)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from reader.app import make_app
 from reader.screens.contents import ContentsScreen
@@ -17,7 +18,7 @@ from reader.widgets.article_view import ArticleView
 from reader.widgets.find_bar import FindBar
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.sidebar import Sidebar
-from reader.widgets.status_line import StatusLine
+from reader.widgets.status_line import StatusLine, fitted
 from tests.ui.helpers import stable_copy, wait_for, wait_loaded
 
 LONG = "source/_posts/科技/36氪/最新/深度一座小城的芯片梦石桥县半导体产业园五年观察.md"
@@ -156,6 +157,32 @@ async def test_the_key_bar_shows_whole_keys(archive: Path, width: int) -> None:
         for key, description, *_ in shown:
             assert f"{key} {description}" in text  # whole, never cut
         assert "Keys" in text and "Search" in text
+
+
+@pytest.mark.parametrize("width", [60, 80, 160])
+async def test_the_status_line_shows_whole_parts(archive: Path, width: int) -> None:
+    """At 80 columns the status wrapped its last part away and left `by date  ·` hanging:
+    parts that don't fit are left out from the end, whole."""
+    app = make_app(archive, settings=QUIET)
+    async with app.run_test(size=(width, 24)) as pilot:
+        screen = await wait_loaded(pilot)
+        status = screen.query_one(StatusLine)
+        await wait_for(pilot, lambda: "unread" in str(status.render()))
+        shown = str(status.render())
+        assert cell_len(shown) <= status.content_size.width
+        assert not shown.rstrip().endswith("·")
+        assert status.status.startswith(shown)  # the first parts, each whole
+        assert shown.startswith("36 articles")
+        assert ("sample_archive" in shown) == (width >= 120)
+
+
+def test_fitted_leaves_out_the_last_parts() -> None:
+    status = "36 articles  ·  3 problems (press !)  ·  36 unread  ·  by date  ·  archive"
+    assert fitted(status, 200) == status
+    assert fitted(status, 70) == "36 articles  ·  3 problems (press !)  ·  36 unread  ·  by date"
+    assert fitted(status, 40) == "36 articles  ·  3 problems (press !)"
+    assert fitted(status, 5) == "36 articles"  # the CSS ends it in an ellipsis
+    assert fitted("读书笔记  ·  中文名字", 12) == "读书笔记"  # wide characters count two cells
 
 
 async def test_search_says_how_many_match(archive: Path, monkeypatch) -> None:

@@ -217,8 +217,11 @@ class ReadingPane(Vertical):
         try:
             with self.app.suspend():
                 result = subprocess.run([shell, "-c", command], input=text.encode("utf-8"))
-                if result.returncode not in (0, 141):  # 141: the reader of a pipe left early
-                    input(f"\n[exit status {result.returncode}: press enter to go back]")
+                # Its output stays on screen until the user has read it (mutt's wait_key):
+                # `wc -m` printed its count and the reader covered it at once.
+                status = result.returncode
+                said = "" if status in (0, 141) else f"exit status {status}: "  # 141: a pager left early
+                input(f"\n[{said}press enter to go back to the reader]")
         except SuspendNotSupported:
             return "A pipe needs the terminal: not in a browser, nor without one."
         except OSError as error:

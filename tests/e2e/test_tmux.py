@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,19 @@ def test_v_opens_the_article_in_the_users_editor(archive: Path, tmp_path: Path,
             "动图看懂一张电费单里的峰谷账.md"
     finally:
         term.close()
+
+
+def test_a_pipe_s_output_stays_until_enter(archive: Path, run_reader) -> None:
+    """`|` gives the article to a command; its output (`wc -l`'s count) stays on the
+    screen until enter, as mutt's pipe waits for a key: the reader used to cover it at once."""
+    term = run_reader(archive, 100, 30)
+    term.wait_for("36 unread")
+    term.send("|")
+    term.type("wc -l")
+    term.send("Enter")
+    screen = term.wait_for("press enter to go back", timeout=10)
+    assert any(line.strip().isdigit() and int(line.strip()) > 5 for line in screen)
+    time.sleep(0.5)
+    assert "press enter to go back" in "\n".join(term.screen())  # still waiting
+    term.send("Enter")
+    term.wait_for("36 articles", timeout=10)

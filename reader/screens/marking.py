@@ -83,28 +83,47 @@ class Marking:
         self.history = History()
         self._going_back = False
         self._read_timer: Timer | None = None
+        self._unchosen: str | None = None  # shown at start by the reader: read once the user acts
         self.new_text = ""
 
     # -- reading an article marks it read ---------------------------------------------------
-    def _marks_article_shown(self, article_id: str) -> None:
-        """Called as an article is shown: remember it in the history, start the timer."""
+    def _marks_article_shown(self, article_id: str, chosen: bool = True) -> None:
+        """Called as an article is shown: remember it in the history, start the timer.
+
+        An article the reader opened by itself at start (the newest, or the one open last
+        time, perhaps marked unread by hand) is not read by the clock until the user
+        presses a key: it was on screen, not read."""
         if not self._going_back:
             self.history.visit(article_id)
         self._going_back = False
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
+        self._unchosen = None if chosen else article_id
+        if chosen:
+            self._start_read_timer(article_id)
+
+    def _start_read_timer(self, article_id: str) -> None:
         seconds = self.settings.read_after_seconds
         if seconds > 0 and article_id not in self.state.read:
             self._read_timer = self.set_timer(
                 seconds, lambda: self._read_by_itself(article_id))
+
+    def _marks_user_acted(self) -> None:
+        """A key was pressed: with the article in focus, the one the reader opened by
+        itself is now being read (keys in the list are not reading it)."""
+        if self._unchosen is not None and isinstance(self.focused, ArticleView):
+            article_id, self._unchosen = self._unchosen, None
+            if article_id == self.shown and self._read_timer is None:
+                self._start_read_timer(article_id)
 
     def _read_by_itself(self, article_id: str) -> None:
         if self.shown == article_id:
             self._set_read(article_id, True)
 
     def on_article_view_at_end(self, event: ArticleView.AtEnd) -> None:
-        if self.settings.read_at_end and event.article_id == self.shown:
+        if (self.settings.read_at_end and event.article_id == self.shown
+                and event.article_id != self._unchosen):
             self._set_read(event.article_id, True)
 
     def on_article_view_past_end(self, event: ArticleView.PastEnd) -> None:

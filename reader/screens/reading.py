@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -97,6 +97,8 @@ class ReadingScreen(Marking, ArticleKeys, Screen[None]):
         self.search_text = ""  # the last archive search, offered again by /
         self._save_timer: Timer | None = None
         self._auto_opened = False  # the article shown was chosen by the reader, not the user
+        self._opened_by_user = True  # False for the article the reader opened at start
+        self._remembered_at_start: str | None = None  # the state's article when it opened
         self._benchmark_timer: Timer | None = None
         self._marks_init()
         self.set_reactive(ReadingScreen.sidebar_width, settings.sidebar_width)
@@ -198,13 +200,15 @@ class ReadingScreen(Marking, ArticleKeys, Screen[None]):
         self.in_progress = False
         if self._auto_opened and self.ordered:
             self._auto_opened = False
-            remembered = self.state.current if self.state.current in self.articles else None
+            # The article open last time (not the one that loaded first, opened meanwhile).
+            remembered = self._remembered_at_start
+            remembered = remembered if remembered in self.articles else None
             wanted = remembered or self.ordered[0].id
             if wanted != self.shown:
                 sidebar = self.query_one(Sidebar)
                 row = sidebar.rows[sidebar.cursor] if sidebar.rows else None
                 on_it = row is not None and row.article == self.shown
-                self.open_article(wanted, reveal=on_it)
+                self.open_article(wanted, reveal=on_it, chosen=False)
         self.query_one("#progress", ProgressBar).display = False
         self._update_status()
         self._arrive(self.articles)
@@ -253,11 +257,11 @@ class ReadingScreen(Marking, ArticleKeys, Screen[None]):
                     "No article could be loaded: press ! to see why."
                 )
             return
-        remembered = self.state.current
+        remembered = self._remembered_at_start = self.state.current
         if remembered in self.articles:
-            self.open_article(remembered, self.state.positions.get(remembered, 0))
+            self.open_article(remembered, self.state.positions.get(remembered, 0), chosen=False)
         else:
-            self.open_article(self.ordered[0].id)
+            self.open_article(self.ordered[0].id, chosen=False)
         # While a first index fills, what loaded first is not the newest: `_indexed` opens
         # the right one then, unless the reader has chosen one meanwhile.
         self._auto_opened = self.in_progress
@@ -273,13 +277,16 @@ class ReadingScreen(Marking, ArticleKeys, Screen[None]):
             notes))
 
     # -- reading ---------------------------------------------------------------------------
-    def open_article(self, article_id: str, block: int = 0, reveal: bool = True) -> None:
+    def open_article(self, article_id: str, block: int = 0, reveal: bool = True,
+                     chosen: bool = True) -> None:
         """Show an article (converted in a worker), remembering the place in the last one;
-        with `reveal`, the sidebar's cursor goes to it."""
+        with `reveal`, the sidebar's cursor goes to it. `chosen=False`: the reader opened
+        it by itself (at start), and it is not read until the user does something."""
         article = self.articles.get(article_id)
         if article is None:
             return
         self._auto_opened = False
+        self._opened_by_user = chosen
         self.remember_place()
         self.state.current = article_id
         if reveal:
@@ -293,9 +300,13 @@ class ReadingScreen(Marking, ArticleKeys, Screen[None]):
         self.shown, self.top_block = event.article.id, event.block
         self._article_shown(event.article.id)
 
+    def on_key(self, event: events.Key) -> None:
+        # After the key has done its work: where the focus went says what is being read.
+        self.call_after_refresh(self._marks_user_acted)
+
     def _article_shown(self, article_id: str) -> None:
         self.query_one(ArchiveLoader).first_article_shown()
-        self._marks_article_shown(article_id)
+        self._marks_article_shown(article_id, chosen=self._opened_by_user)
         ready_file = os.environ.get("READER_BENCHMARK_READY_FILE")
         if ready_file and self._benchmark_timer is None:
             # benchmarks/bench_index.py times the start until this first article is drawn.

@@ -55,15 +55,21 @@ async def test_added_edited_and_deleted_files(tmp_path: Path) -> None:
         assert not any(row.article == "a.md" for row in sidebar.rows)
 
 
-async def test_cold_index_shows_progress_and_fills(tmp_path: Path) -> None:
-    root = write_files(tmp_path / "archive", {
-        f"p/{n:03d}.md": POST.format(title=f"文章{n}", day=n % 28 + 1) for n in range(300)
-    })
+async def test_cold_index_shows_progress_and_fills(tmp_path: Path, monkeypatch) -> None:
+    files = {f"p/{n:03d}.md": POST.format(title=f"文章{n}", day=n % 28 + 1) for n in range(300)}
+    files["z/last.md"] = POST.format(title="最新", day=29)  # the newest, indexed last
+    root = write_files(tmp_path / "archive", files)
+    monkeypatch.setattr("reader.core.index.entries.BATCH", 16)
     app = make_app(root)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_loaded(pilot)
-        assert len(screen.articles) == 300
+        await wait_for(pilot, lambda: not screen.in_progress)
+        assert len(screen.articles) == 301
         assert not screen.query_one("#progress").display
+        # What loaded first was opened meanwhile; once all are in, the newest is open (the
+        # state's article was the first loaded by then, and it stayed).
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == "z/last.md", timeout=5)
 
 
 async def test_changes_found_at_opening_reach_the_sidebar(tmp_path: Path) -> None:

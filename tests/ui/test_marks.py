@@ -73,7 +73,18 @@ async def test_read_after_a_while_or_at_the_end(archive: Path) -> None:
     app = make_app(archive, settings=Settings(read_after_seconds=0.3))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_loaded(pilot)
+        # Opened by the reader at start: on screen, not read, until the user reads it.
+        await pilot.pause(0.8)
+        assert "p/3.md" not in app.state.read
+        await pilot.press("j")  # in the list: still not reading the article
+        await pilot.pause(0.8)
+        assert "p/3.md" not in app.state.read
+        screen.query_one(ArticleView).focus()
+        await pilot.press("j")
         await wait_for(pilot, lambda: "p/3.md" in app.state.read, timeout=3)
+        # Chosen by the user: read after a while, no key needed.
+        screen.open_article("p/1.md")
+        await wait_for(pilot, lambda: "p/1.md" in app.state.read, timeout=3)
     app = make_app(archive, settings=NEVER)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await wait_loaded(pilot)
@@ -85,6 +96,25 @@ async def test_read_after_a_while_or_at_the_end(archive: Path) -> None:
         assert "p/2.md" not in app.state.read
         await pilot.press("G")
         await wait_for(pilot, lambda: "p/2.md" in app.state.read)
+
+
+async def test_an_article_marked_unread_stays_unread_when_it_opens_again(archive: Path
+                                                                       ) -> None:
+    """Marked unread by hand and quit: the next start opens it again (it was the last one
+    open), and the clock must not read it again behind the user's back."""
+    settings = Settings(read_after_seconds=0.2)
+    app = make_app(archive, settings=settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        screen.query_one(ArticleView).focus()
+        await pilot.press("m", "m")  # read, then unread again
+        assert "p/3.md" not in app.state.read
+    app = make_app(archive, settings=settings)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        assert screen.shown == "p/3.md"
+        await pilot.pause(0.8)
+        assert "p/3.md" not in app.state.read
 
 
 async def test_space_at_the_end_opens_the_next_unread(archive: Path) -> None:

@@ -14,6 +14,34 @@ from textual.widget import Widget
 GAP = "  "
 
 
+def _written_order(node: object) -> dict[str, int]:
+    """The actions of `node`'s class in the order its BINDINGS list them (a key the user
+    rebinds moves to the end of Textual's active bindings; its place in the bar stays)."""
+    merged = getattr(type(node), "_merged_bindings", None)
+    order: dict[str, int] = {}
+    for bindings in (merged.key_to_bindings.values() if merged is not None else ()):
+        for binding in bindings:
+            order.setdefault(binding.action, len(order))
+    return order
+
+
+def _in_written_order(entries: list[tuple[str, str, str, object]]
+                      ) -> list[tuple[str, str, str, object]]:
+    """`entries` by node (as Textual gives them), and within a node as its class wrote them."""
+    nodes: dict[int, int] = {}
+    orders: dict[int, dict[str, int]] = {}
+    for _key, _description, _action, node in entries:
+        nodes.setdefault(id(node), len(nodes))
+        if id(node) not in orders:
+            orders[id(node)] = _written_order(node)
+
+    def place(entry: tuple[str, str, str, object]) -> tuple[int, int]:
+        node = entry[3]
+        return nodes[id(node)], orders[id(node)].get(entry[2], len(orders[id(node)]))
+
+    return sorted(entries, key=place)
+
+
 class KeyBar(Widget):
     """One line: `key description` pairs of the bindings shown in the footer."""
 
@@ -51,6 +79,7 @@ class KeyBar(Widget):
             actions.add(binding.action)
             entries.append((self.app.get_key_display(binding), binding.description,
                             binding.action, node))
+        entries = _in_written_order(entries)
         palette = active.get(self.app.COMMAND_PALETTE_BINDING)
         if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
             entries.append((self.app.get_key_display(palette[1]), "Palette",

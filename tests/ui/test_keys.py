@@ -227,6 +227,19 @@ async def test_the_users_keys_and_bad_settings(archive: Path, tmp_path: Path) ->
         assert ["^f", "Search", "reading screen"] in rows
 
 
+async def test_a_rebound_key_keeps_its_place_in_the_key_bar(archive: Path, tmp_path: Path
+                                                              ) -> None:
+    """Rebound, Search moved to the end of the bar, and at 80 columns off it."""
+    settings = Settings.parse('[keys]\n"main.search" = "ctrl+f,slash"\n',
+                              tmp_path / "config.toml")
+    app = make_app(archive, settings=settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_loaded(pilot)
+        descriptions = [description for _key, description, *_ in
+                        screen.query_one(KeyBar).fit(80)]
+        assert descriptions[:3] == ["Open", "Search", "Find"]
+
+
 async def test_y_and_Y_copy_the_address_and_the_markdown(archive: Path) -> None:
     app = make_app(archive, settings=QUIET)
     async with app.run_test(size=(100, 30)) as pilot:

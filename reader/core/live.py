@@ -330,8 +330,9 @@ STATUS_SEPARATOR = "  ·  "
 
 def status_text(snapshot: Snapshot, progress: str, loading: bool, grouping: Grouping,
                 root: Path, notes: tuple[str, ...] = ()) -> str:
-    """The status line: how many articles, what is going on, problems, `notes` (unread,
-    new), the grouping."""
+    """The status line: how many articles, what is going on, `notes` (the view, new,
+    unread: most needed first), problems, the grouping, the archive's name. A narrow
+    screen leaves out parts from the end."""
     count = len(snapshot.articles)
     problems = len(snapshot.problems)
     parts = [f"{count:,} article{'s' if count != 1 else ''}"]
@@ -339,9 +340,9 @@ def status_text(snapshot: Snapshot, progress: str, loading: bool, grouping: Grou
         parts = [progress, f"{count:,} ready"]
     elif loading:
         parts = [f"Loading… {count:,} articles"]
+    parts.extend(note for note in notes if note)
     if problems:
         parts.append(f"{problems:,} problem{'s' if problems != 1 else ''} (press !)")
-    parts.extend(note for note in notes if note)
     parts.append(f"by {grouping.value}")
     parts.append(_archive_name(root))
     return STATUS_SEPARATOR.join(parts)

@@ -269,9 +269,9 @@ class ReadingScreen(Marking, ArticleKeys, Screen[None]):
     def _update_status(self) -> None:
         sidebar = self.query_one(Sidebar)
         unread = sidebar.tally.total_unread if sidebar.tally is not None else None
-        notes = (f"{unread:,} unread" if unread is not None else "", self.new_text,
-                 f"{sidebar.only} only (press {sidebar.only[0].upper()} for all)"
-                 if sidebar.only else "")
+        notes = (f"{sidebar.only} only (press {sidebar.only[0].upper()} for all)"
+                 if sidebar.only else "", self.new_text,
+                 f"{unread:,} unread" if unread is not None else "")
         self.query_one(StatusLine).say(live.status_text(
             self.snapshot, self.progress_text, self.in_progress, self.grouping, self.root,
             notes))

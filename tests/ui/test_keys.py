@@ -176,11 +176,26 @@ async def test_the_status_line_shows_whole_parts(archive: Path, width: int) -> N
         assert ("sample_archive" in shown) == (width >= 120)
 
 
+async def test_at_80_columns_the_status_keeps_the_view_and_what_is_new(archive: Path) -> None:
+    """`unread only` and `N new since` matter more than the problems' hint: at 80 columns
+    in an archive with problems they were the parts left out."""
+    app = make_app(archive, settings=QUIET)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_loaded(pilot)
+        status = screen.query_one(StatusLine)
+        await wait_for(pilot, lambda: "unread" in str(status.render()))
+        screen.new_text = "1 new since Mon 04:34 (w)"
+        await pilot.press("U")
+        await wait_for(pilot, lambda: "unread only" in str(status.render()))
+        shown = str(status.render())
+        assert "1 new since" in shown and "unread only (press U for all)" in shown
+
+
 def test_fitted_leaves_out_the_last_parts() -> None:
-    status = "36 articles  ·  3 problems (press !)  ·  36 unread  ·  by date  ·  archive"
+    status = "36 articles  ·  36 unread  ·  3 problems (press !)  ·  by date  ·  archive"
     assert fitted(status, 200) == status
-    assert fitted(status, 70) == "36 articles  ·  3 problems (press !)  ·  36 unread  ·  by date"
-    assert fitted(status, 40) == "36 articles  ·  3 problems (press !)"
+    assert fitted(status, 70) == "36 articles  ·  36 unread  ·  3 problems (press !)  ·  by date"
+    assert fitted(status, 40) == "36 articles  ·  36 unread"
     assert fitted(status, 5) == "36 articles"  # the CSS ends it in an ellipsis
     assert fitted("读书笔记  ·  中文名字", 12) == "读书笔记"  # wide characters count two cells
 

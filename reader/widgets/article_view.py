@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.core.convert.render import render_article
 from reader.core.layout.highlight import code_block_tokens, code_tokens
+from reader.core.layout.linebreak import wrap_text
 from reader.core.layout.lines import Line, layout, line_shows, mark_spans
 from reader.core.model import Article, BlockKind, Document
 from reader.widgets.parts import part_style
@@ -197,7 +198,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._relayout()
 
     def show_message(self, text: str) -> None:
-        """Show one line of text in place of an article (no article, still loading)."""
+        """Show a message in place of an article (no article, still loading), wrapped."""
         self.article_id = None
         self.document = None
         self.lines = []
@@ -303,9 +304,10 @@ class ArticleView(ScrollView, can_focus=True):
         base = self.rich_style
         index = y + int(self.scroll_offset.y)
         if not self.lines:
-            if y == 1 and self.placeholder:
+            message = wrap_text(self.placeholder, width - 4) if self.placeholder else []
+            if 1 <= y <= len(message):  # wrapped: an empty folder's message was cut mid-word
                 style = self.get_component_rich_style("article--dim")
-                return Strip([Segment("  " + self.placeholder, style)]).apply_style(
+                return Strip([Segment("  " + message[y - 1].rstrip(" "), style)]).apply_style(
                     base
                 ).crop_extend(0, width, base)
             return Strip.blank(width, base)

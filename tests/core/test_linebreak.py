@@ -157,3 +157,16 @@ def test_any_text_any_width(text: str, width: int) -> None:
 
 def test_marks_sets_do_not_overlap() -> None:
     assert not (NO_START & NO_END)
+
+
+def test_a_word_longer_than_the_line_splits_after_a_hyphen_or_slash() -> None:
+    """A title that is a file name (no spaces) used to be cut `…-linux-kerne` / `l`."""
+    title = "2005-11-25-ocfs-is-making-it-into-linux-kernel"
+    assert wrap_text(title, 44) == ["2005-11-25-ocfs-is-making-it-into-linux-", "kernel"]
+    address = "https://example.com/a/very/long/path/page_name.html"
+    lines = wrap_text(address, 24)
+    assert "".join(lines) == address and all(cell_width(line) <= 24 for line in lines)
+    assert all(line.endswith(("/", "_")) for line in lines[:-1])
+    # No place to split, or only one so early the line would stand empty: where it overflows.
+    assert wrap_text("x" * 30, 20) == ["x" * 20, "x" * 10]
+    assert wrap_text("ab-" + "x" * 30, 20) == ["ab-" + "x" * 17, "x" * 13]

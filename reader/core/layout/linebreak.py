@@ -25,6 +25,10 @@ NO_START = frozenset(
 NO_END = frozenset("（「『【《〈〔〖〘〚“‘([{＄￥$（［｛｢£¥")
 
 
+#: Where a word too long for any line is split, after the last of these that fits.
+WORD_JOINS = "-/_"
+
+
 @lru_cache(maxsize=4096)
 def _width(char: str) -> int:
     return get_character_cell_size(char)
@@ -131,10 +135,14 @@ def _break_run(text: str, start: int, stop: int, width: int, out: list[tuple[int
             pending_spaces = len(carried) - len(carried.rstrip(" "))
             used = cell_width(carried.rstrip(" "))
             continue
-        # A word longer than the line: split it where it overflows.
-        out.append((line_start, i))
-        line_start = i
-        used = 0
+        # A word longer than the line: split it after its last hyphen, slash or underscore
+        # that fits (a file name as a title, an address), else where it overflows.
+        cut = max(text.rfind(mark, line_start, i) for mark in WORD_JOINS) + 1
+        if cut <= line_start or cell_width(text[line_start:cut]) < width // 3:
+            cut = i  # none, or so early that the line would stand nearly empty
+        out.append((line_start, cut))
+        line_start = cut
+        used = cell_width(text[cut:i])
         pending_spaces = 0
         last_break = -1
     out.append((line_start, stop))

@@ -132,10 +132,11 @@ class ReaderApp(App[None]):
             ("sidebar", list(Sidebar.BINDINGS)),
             ("article", list(ArticleView.BINDINGS)),
             ("find bar", list(FindBar.BINDINGS)),
-            ("search", list(SearchScreen.BINDINGS)),
-            ("images and links", list(PickerScreen.BINDINGS)),
+            ("search", [_chosen("open_result", "Open the result"), *SearchScreen.BINDINGS]),
+            ("images and links", [_chosen("open_target", "Open it (copy the address over SSH)"),
+                                  *PickerScreen.BINDINGS]),
             ("image preview", list(PreviewScreen.BINDINGS)),
-            ("contents", list(ContentsScreen.BINDINGS)),
+            ("contents", [_chosen("go_to_heading", "Go to the heading"), *ContentsScreen.BINDINGS]),
             ("problems", list(ProblemsScreen.BINDINGS)),
             ("this list", list(HelpScreen.BINDINGS)),
         ]
@@ -143,6 +144,12 @@ class ReaderApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections(), self.keymap))
+
+
+def _chosen(action: str, what: str) -> Binding:
+    """`enter` in a list, for the keys help: the list's own key (its `OptionSelected`), not a
+    binding of the screen."""
+    return Binding("enter", action, what)
 
 
 #: Sections of the keys help whose bindings are active together (a key can't mean two

@@ -10,7 +10,8 @@ from reader.cli.common import UsageError
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
-    config = commands.add_parser("config", help="the settings file: where, check, init, edit")
+    config = commands.add_parser("config", help="the settings file: path, check, init, "
+                                 "edit; keys lists every key")
     actions = config.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("path", help="print where the settings file is").set_defaults(
         run=run_path)

@@ -21,10 +21,13 @@ def _describe(app: App, bindings: list[BindingType],
 
     def close_run() -> None:
         if len(numbered) > 1:
+            # Its action is what it does: `1–9` opens images in the article and picks
+            # entries in a list, and each is listed where it works.
             rows.append((f"{numbered[0][0]}–{numbered[-1][0]}",
-                         f"{numbered[0][1]} {numbered[0][0]}–{numbered[-1][0]}", ""))
+                         f"{numbered[0][1]} {numbered[0][0]}–{numbered[-1][0]}",
+                         numbered[0][1]))
         else:
-            rows.extend((key, f"{what} {key}", "") for key, what in numbered)
+            rows.extend((key, f"{what} {key}", what) for key, what in numbered)
         numbered.clear()
 
     for binding in bindings:
@@ -74,14 +77,15 @@ class HelpScreen(ModalScreen[None]):
             table: DataTable[Text] = DataTable(id="help-table", cursor_type="row",
                                                zebra_stripes=True)
             table.add_columns(Text("Key"), Text("Does"), Text("Where"))
-            # A key bound to one action in two places (`?`) is listed once, where it first works.
-            shown: set[tuple[str, str]] = set()
+            # A key bound to one action in several places (`?`, `1–9` in every list) is one
+            # row, saying each place it works.
+            rows: dict[tuple[str, str], tuple[str, list[str]]] = {}
             for where, bindings in self.sections:
                 for keys, description, action in _describe(self.app, bindings, self.keymap):
-                    if (keys, action) in shown:
-                        continue
-                    shown.add((keys, action))
-                    table.add_row(Text(keys, style="bold"), Text(clean_line(description)),
-                                  Text(where, style="dim"))
+                    rows.setdefault((keys, action), (description, []))[1].append(where)
+            for (keys, _action), (description, wheres) in rows.items():
+                places = "everywhere" if "everywhere" in wheres else ", ".join(wheres)
+                table.add_row(Text(keys, style="bold"), Text(clean_line(description)),
+                              Text(places, style="dim"))
             yield table
             yield Static(Text("escape closes"), id="help-hint")

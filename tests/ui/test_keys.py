@@ -116,6 +116,11 @@ async def test_help_lists_every_screens_keys_and_scrolls(archive: Path) -> None:
         assert ["y", "Copy address", "images and links"] in rows
         assert ["p", "Preview image", "images and links"] in rows
         assert any(row[2] == "search" and "Mark all results read" in row[1] for row in rows)
+        # enter in each list, and 1–9 wherever they pick (not only where first listed).
+        for where in ("search", "images and links", "contents"):
+            assert any(row[0] == "⏎" or row[0] == "enter" for row in rows if row[2] == where), where
+        picks = next(row for row in rows if row[:2] == ["1–9", "Pick entry 1–9"])
+        assert picks[2] == "images and links, contents, problems"
         await pilot.press("G")
         assert table.cursor_row == table.row_count - 1
         await pilot.press("g")

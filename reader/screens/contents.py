@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from reader.core.model import Heading
 from reader.screens.lists import LIST_BINDINGS, ListScreen
+from reader.widgets.key_bar import KeyBar
 
 
 class ContentsScreen(ListScreen[int | None]):
@@ -36,6 +37,7 @@ class ContentsScreen(ListScreen[int | None]):
             else:
                 yield Static(Text("This article has no headings."), id="contents-empty")
             yield Static(Text("enter jumps · escape closes"), id="contents-hint")
+        yield KeyBar(lead=(("⏎", "Go to"),))
 
     def on_mount(self) -> None:
         if not self.headings:

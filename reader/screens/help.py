@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from reader.core.sanitize import clean_line
+from reader.widgets.key_bar import KeyBar
 
 
 def _describe(app: App, bindings: list[BindingType],
@@ -89,3 +90,4 @@ class HelpScreen(ModalScreen[None]):
                               Text(places, style="dim"))
             yield table
             yield Static(Text("escape closes"), id="help-hint")
+        yield KeyBar()

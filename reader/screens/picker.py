@@ -20,6 +20,7 @@ from reader.core.sanitize import display_path
 from reader.core.urls import refusal
 from reader.screens.lists import LIST_BINDINGS, ListScreen
 from reader.system.opener import Outcome, failed_after_start, open_address, open_file
+from reader.widgets.key_bar import KeyBar
 
 
 def outcome_text(outcome: Outcome) -> Text:
@@ -114,6 +115,7 @@ class PickerScreen(ListScreen[str | None]):
                 what = "images" if self.images else "links"
                 yield Static(Text(f"This article has no {what}."), id="picker-empty")
             yield Static(Text(self._hint()), id="picker-status")
+        yield KeyBar(lead=(("⏎", "Open"),))
 
     def on_mount(self) -> None:
         if self.targets:

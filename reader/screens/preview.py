@@ -18,6 +18,7 @@ from reader.core.convert.targets import Target
 from reader.settings import cache_dir
 from reader.system.fetch import FetchError, fetch_image, local_picture
 from reader.system.terminal import graphics_available, half_block_picture
+from reader.widgets.key_bar import KeyBar
 
 
 class PreviewScreen(ModalScreen[None]):
@@ -43,6 +44,7 @@ class PreviewScreen(ModalScreen[None]):
             yield Static(Text(f"{self.target.number}  {self.target.url}"), id="preview-title")
             yield Static(Text("Fetching…"), id="preview-image")
             yield Static(Text("escape closes"), id="preview-hint")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._fetch()

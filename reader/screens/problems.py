@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 
 from reader.core.model import Problem
 from reader.screens.lists import LIST_BINDINGS, ListScreen
+from reader.widgets.key_bar import KeyBar
 
 
 class ProblemsScreen(ListScreen[None]):
@@ -36,3 +37,4 @@ class ProblemsScreen(ListScreen[None]):
             ]
             yield OptionList(*options, id="problems-list")
             yield Static(Text("escape closes"), id="problems-hint")
+        yield KeyBar()

@@ -28,6 +28,7 @@ from reader.core.search.marks import NO_MARKS, Marks
 from reader.core.search.query import Hit, Query, QueryError, parse_query
 from reader.core.search.snippets import shown_snippet
 from reader.state.session import ReadingState
+from reader.widgets.key_bar import KeyBar
 
 #: `ctrl+r` marks at most this many results read.
 MARK_ALL_LIMIT = 200_000
@@ -139,6 +140,7 @@ class SearchScreen(ModalScreen[Chosen | None]):
                         "author: after:2022-05 before:2022-06-01", id="search-input")
             yield Static(Text(""), id="search-status")
             yield OptionList(id="search-results")
+        yield KeyBar(lead=(("⏎", "Open"), ("↑↓", "Results")))
 
     def on_mount(self) -> None:
         # Never repairs: a damaged index is the loader's to rebuild, in the background.

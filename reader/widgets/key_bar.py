@@ -54,8 +54,12 @@ class KeyBar(Widget):
 
     COMPONENT_CLASSES = {"key-bar--key", "key-bar--description"}
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, lead: tuple[tuple[str, str], ...] = (), id: str | None = None
+                 ) -> None:
+        """`lead`: (key, description) pairs shown first that no binding of the screen holds
+        (a list's own `enter`)."""
         super().__init__(id=id)
+        self.lead = lead
         self._places: list[tuple[int, int, str, object]] = []  # start, end, action, node
 
     def on_mount(self) -> None:
@@ -70,7 +74,8 @@ class KeyBar(Widget):
     def entries(self) -> list[tuple[str, str, str, object]]:
         """(key shown, description, action, node) of every binding the footer shows, once per
         action, then the palette's."""
-        entries: list[tuple[str, str, str, object]] = []
+        entries: list[tuple[str, str, str, object]] = [
+            (key, description, "", None) for key, description in self.lead]
         actions: set[str] = set()
         active = self.screen.active_bindings
         for node, binding, enabled, _tooltip in active.values():
@@ -79,7 +84,7 @@ class KeyBar(Widget):
             actions.add(binding.action)
             entries.append((self.app.get_key_display(binding), binding.description,
                             binding.action, node))
-        entries = _in_written_order(entries)
+        entries = entries[: len(self.lead)] + _in_written_order(entries[len(self.lead):])
         palette = active.get(self.app.COMMAND_PALETTE_BINDING)
         if palette is not None and self.app.ENABLE_COMMAND_PALETTE:
             entries.append((self.app.get_key_display(palette[1]), "Palette",
@@ -126,6 +131,6 @@ class KeyBar(Widget):
 
     async def on_click(self, event: Click) -> None:
         for start, end, action, node in self._places:
-            if start <= event.x < end:
+            if start <= event.x < end and action:
                 await self.app.run_action(action, node)  # type: ignore[arg-type]
                 return

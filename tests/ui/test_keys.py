@@ -205,6 +205,25 @@ def test_fitted_leaves_out_the_last_parts() -> None:
     assert fitted("读书笔记  ·  中文名字", 12) == "读书笔记"  # wide characters count two cells
 
 
+async def test_over_a_list_the_key_bar_shows_the_lists_keys(archive: Path) -> None:
+    """Images, search, contents, help: the bar at the bottom says what works there, not
+    the reading screen's keys (which do nothing while a list is open)."""
+    app = make_app(archive, settings=QUIET)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_loaded(pilot)
+        await open_long(pilot, screen)
+        for keys, wanted in ((["i"], ["Open", "Close", "Copy address"]),
+                             (["escape", "slash"], ["Open", "Results", "Back"]),
+                             (["escape", "o"], ["Go to", "Close"]),
+                             (["escape", "question_mark"], ["Close"])):
+            await pilot.press(*keys)
+            await pilot.pause()
+            bars = app.screen.query(KeyBar)
+            assert len(bars) == 1 and bars.first().region.y == 23  # the bottom line
+            shown = [description for _key, description, *_ in bars.first().fit(80)]
+            assert shown[: len(wanted)] == wanted and "Search" not in shown
+
+
 async def test_search_says_how_many_match(archive: Path, monkeypatch) -> None:
     monkeypatch.setattr("reader.screens.search.PAGE", 4)
     app = make_app(archive, settings=QUIET)

@@ -209,3 +209,19 @@ def test_numbered_lists_of_ten_or_more_align_their_wrapped_lines() -> None:
     assert wrapped and all(line.startswith("    ") and line[4] != " " for line in wrapped)
     from reader.core.layout.linebreak import cell_width
     assert max(cell_width(line) for line in lines) <= 40
+
+
+def test_markdown_wrapped_in_a_centring_tag_is_markdown() -> None:
+    """`<center>` / `![](…)` / `</center>`, as Hexo blogs centre their pictures: CommonMark
+    makes it raw HTML and the picture showed as `![](…)`, missing from the images list."""
+    body = ("看图：\n\n<center>\n![示意图](https://example.com/a.png)\n</center>\n\n"
+            '<div align="center">\n**加粗**的说明与[链接](https://example.com/b)\n</div>\n\n'
+            "<div>\n<p>真正的 HTML 留给 HTML 转换</p>\n</div>\n")
+    document = build_document(body, is_html=False)
+    assert [image.url for image in document.images] == ["https://example.com/a.png"]
+    assert [link.url for link in document.links] == ["https://example.com/b"]
+    text = shown(body)
+    assert "![" not in text and "**" not in text and "<" not in text
+    assert "真正的 HTML 留给 HTML 转换" in text
+    bold = [span.text for block in document.blocks for span in block.spans if "bold" in span.style]
+    assert bold == ["加粗"]

@@ -254,7 +254,12 @@ class _Builder:
                 blocks.append(Block(BlockKind.RULE, quote=quote,
                                     indent=self._indent(lists, indent)))
             elif kind == "html_block":
-                self.add_html(token.content, quote, self._indent(lists, indent), cleaned=True)
+                inside = markdown_inside(token.content)
+                if inside is not None:
+                    self.add_markdown(inside, False, quote, self._indent(lists, indent))
+                else:
+                    self.add_html(token.content, quote, self._indent(lists, indent),
+                                  cleaned=True)
             elif kind == "table_open":
                 i = self._table(tokens, i, quote, self._indent(lists, indent))
             i += 1
@@ -523,3 +528,19 @@ def markdown_text(body: str, base_url: str = "") -> str:
     uses: link definitions, list markers and fences' language names are not text."""
     return shown_text(build_document(body, is_html=False, base_url=base_url))
 
+
+#: A wrapper tag on a line of its own around lines of Markdown (`<center>` / `![](…)` /
+#: `</center>`): CommonMark makes the whole of it raw HTML, and the picture showed as
+#: `![](…)`; the writer meant the Markdown, centred.
+_WRAPPED = re.compile(
+    r"\A[ \t]*<(center|div|p|figure|span|section|aside|small|big|font)(?:\s[^<>]*)?>[ \t]*\n"
+    r"(.*?)\n[ \t]*</\1>[ \t]*\n?\Z", re.DOTALL | re.IGNORECASE)
+
+
+def markdown_inside(html: str) -> str | None:
+    """The Markdown inside an HTML block that only wraps it in one tag, else None (the
+    block is HTML: anything with a tag inside goes to the HTML converter)."""
+    match = _WRAPPED.match(html)
+    if match is None or "<" in match.group(2):
+        return None
+    return match.group(2)

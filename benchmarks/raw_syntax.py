@@ -4,7 +4,7 @@
 
 Renders every article of every corpus under ../shared/corpora and of the sample archive
 (or of the ROOTs given) exactly as the article pane lays it out, and counts, outside code
-blocks and inline code, the articles whose shown text holds `**`, `[^`, `{%`, `{{` or a
+blocks and inline code, the articles whose shown text holds `**`, `[^`, `{%`, `{{`, `![`, `](` or a
 table's `|---`: syntax that a reader of the rendered site never sees. `--show N` prints
 the first N lines found of each kind, so each one left can be explained.
 """
@@ -24,7 +24,7 @@ from reader.core.files.archive import load_archive  # noqa: E402
 from reader.core.layout.lines import layout  # noqa: E402
 from reader.core.model import BlockKind  # noqa: E402
 
-PATTERNS = ("**", "[^", "{%", "{{", "|---")
+PATTERNS = ("**", "[^", "{%", "{{", "|---", "![", "](")
 
 
 def raw_lines(root: Path, width: int) -> dict[str, dict[str, list[str]]]:

@@ -8,6 +8,7 @@ import pytest
 
 from reader.core.convert.markdown import build_document
 from reader.core.convert.render import render_article
+from reader.core.files.source import looks_like_html
 from reader.core.files.archive import load_archive
 from reader.core.layout.lines import layout, plain_text
 from reader.core.layout.markdown_out import to_markdown
@@ -225,3 +226,19 @@ def test_sample_hexo_post_shows_bold_beside_chinese_punctuation(sample: Path) ->
     assert "**" not in text and "这里说的“主队列”的任务" in text
     bold = [s.text for block in document.blocks for s in block.spans if s.style == "bold"]
     assert "“主队列”" in bold and "《并发编程指南》" in bold
+
+
+@pytest.mark.parametrize(("body", "html"), [
+    # Crawler posts: raw HTML, in a .md file.
+    ('<div><img src="https://example.com/a.jpg"></div>正文。<p></p><p>第二段。</p>', True),
+    ("<p>第一段。</p>\n\n<p>第二段，**不是**加粗。</p>\n", True),
+    ("<!-- more -->\n<p>x</p>\n\n<div>\n\n- not a list in a div\n</div>", False),
+    # A Markdown post that opens with an HTML notice (as a Zola blog's post does).
+    ('<div style="text-align: center">\n\n通知：**五月**见。\n\n</div>\n\n---\n\n正文。\n', False),
+    ("<center>\n![](https://example.com/a.png)\n</center>\n\n## 小标题\n\n正文。\n", False),
+    ("<p>导语。</p>\n\n[链接](https://example.com) 在段首。\n", False),
+])
+def test_a_markdown_post_that_opens_with_html_is_markdown(body: str, html: bool) -> None:
+    """Read as HTML, a Zola post that opens with a `<div>` ran into one paragraph of raw
+    `---`, `![…](…)` and `[x]: url` lines."""
+    assert looks_like_html(body) is html

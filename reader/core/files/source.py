@@ -24,9 +24,20 @@ _HTML_START = re.compile(
 )
 
 
+#: A block of Markdown after a blank line: a heading, a list item, a quote, a fence, a rule,
+#: or a paragraph that opens with bold, a link or a picture. Raw HTML bodies (crawler posts)
+#: have none; a Markdown post that opens with an HTML block (a Zola post's `<div>` notice)
+#: has them below it.
+_MARKDOWN_BLOCK = re.compile(
+    r"\n[ \t]*\n(?:#{1,6} |[-*+] \S|\d{1,3}\. \S|> |```|~~~|(?:-{3,}|\*{3,})[ \t]*\n|"
+    r"\*\*\S|\[[^\]\n]+\]\(|!\[)")
+
+
 def looks_like_html(body: str) -> bool:
-    """True when a body (of a `.md` file, say) is raw HTML rather than Markdown."""
-    return bool(_HTML_START.match(body[:4096]))
+    """True when a body (of a `.md` file, say) is raw HTML rather than Markdown: it opens
+    with a tag, and no Markdown block follows (else it is Markdown that opens with HTML, and
+    read as HTML the whole post ran together into one paragraph of raw syntax)."""
+    return bool(_HTML_START.match(body[:4096])) and not _MARKDOWN_BLOCK.search(body)
 
 
 @dataclass(frozen=True, slots=True)

@@ -214,11 +214,13 @@ def test_numbered_lists_of_ten_or_more_align_their_wrapped_lines() -> None:
 def test_markdown_wrapped_in_a_centring_tag_is_markdown() -> None:
     """`<center>` / `![](…)` / `</center>`, as Hexo blogs centre their pictures: CommonMark
     makes it raw HTML and the picture showed as `![](…)`, missing from the images list."""
-    body = ("看图：\n\n<center>\n![示意图](https://example.com/a.png)\n</center>\n\n"
+    body = ("看图：\n\n<center>\n![示意图](https://example.com/a.png)\n</center>\n"
+            "<center>\n![](https://example.com/c.png)\n</center>\n\n"
             '<div align="center">\n**加粗**的说明与[链接](https://example.com/b)\n</div>\n\n'
             "<div>\n<p>真正的 HTML 留给 HTML 转换</p>\n</div>\n")
     document = build_document(body, is_html=False)
-    assert [image.url for image in document.images] == ["https://example.com/a.png"]
+    assert [image.url for image in document.images] == ["https://example.com/a.png",
+                                                        "https://example.com/c.png"]
     assert [link.url for link in document.links] == ["https://example.com/b"]
     text = shown(body)
     assert "![" not in text and "**" not in text and "<" not in text

@@ -533,14 +533,20 @@ def markdown_text(body: str, base_url: str = "") -> str:
 #: `</center>`): CommonMark makes the whole of it raw HTML, and the picture showed as
 #: `![](…)`; the writer meant the Markdown, centred.
 _WRAPPED = re.compile(
-    r"\A[ \t]*<(center|div|p|figure|span|section|aside|small|big|font)(?:\s[^<>]*)?>[ \t]*\n"
-    r"(.*?)\n[ \t]*</\1>[ \t]*\n?\Z", re.DOTALL | re.IGNORECASE)
+    r"[ \t]*<(center|div|p|figure|span|section|aside|small|big|font)(?:\s[^<>]*)?>[ \t]*\n"
+    r"([^<]*?)\n[ \t]*</\1>[ \t]*(?:\n|\Z)", re.IGNORECASE)
 
 
 def markdown_inside(html: str) -> str | None:
-    """The Markdown inside an HTML block that only wraps it in one tag, else None (the
-    block is HTML: anything with a tag inside goes to the HTML converter)."""
-    match = _WRAPPED.match(html)
-    if match is None or "<" in match.group(2):
-        return None
-    return match.group(2)
+    """The Markdown inside an HTML block that only wraps it in such tags, one after another
+    (two `<center>` pictures with no blank line between), else None: the block is HTML, and
+    anything with a tag inside goes to the HTML converter."""
+    insides = []
+    at = 0
+    while at < len(html):
+        match = _WRAPPED.match(html, at)
+        if match is None:
+            return None
+        insides.append(match.group(2))
+        at = match.end()
+    return "\n\n".join(insides) if insides else None

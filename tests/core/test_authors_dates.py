@@ -4,6 +4,7 @@ summary, draft, pages apart, every level of a category."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -168,12 +169,19 @@ def test_pages_are_listed_apart_from_the_posts(tmp_path: Path) -> None:
         "_posts/2020-01-01-old.md": "---\ntitle: Old post\n---\nBody.",
         "_posts/2021-05-01-new.md": "---\ntitle: New post\n---\nBody.",
         "docs/readme.md": "---\ntitle: Not at the root\ndate: 2019-01-01\n---\nA post.",
+        # A page a site template fills (Zola): no date, no text, or a `template`.
+        "content/releases/latest.md": '+++\ntemplate = "latest.html"\n+++\n',
+        "content/links.md": '+++\ntitle = "Links"\ntemplate = "links.html"\n+++\nSee.',
+        "content/2020-02-02-dated.md": '+++\ntemplate = "post.html"\n+++\nA post.',
+        "content/undated.md": '+++\ntitle = "Undated"\n+++\nA post without a date.',
     })
+    os.utime(root / "content/undated.md", (946_684_800, 946_684_800))  # dated by its time: 2000
     archive = load_archive(root)
     pages = {a.id for a in archive.articles.values() if a.page}
-    assert pages == {"README.md", "about.md"}
-    assert [a.title for a in archive.newest_first()][:3] == ["New post", "Old post",
-                                                             "Not at the root"]
+    assert pages == {"README.md", "about.md", "content/releases/latest.md",
+                     "content/links.md"}
+    assert [a.title for a in archive.newest_first()][:5] == [
+        "New post", "2020-02-02-dated", "Old post", "Not at the root", "Undated"]
     groups = by_date(archive.newest_first())
     assert groups[-1].label == "Pages" and set(groups[-1].articles) == pages
     index = open_index(root)
@@ -181,7 +189,7 @@ def test_pages_are_listed_apart_from_the_posts(tmp_path: Path) -> None:
         index.refresh(parallel=False)
         assert index.articles()[0].title == "New post"
         counts = index.month_counts()
-        assert counts[-1] == ("pages", 2)
+        assert counts[-1] == ("pages", 4)
         assert [(g.key, g.count) for g in by_date(index.articles())] == [
             (f"date:{month}" if month != "pages" else "date:pages", count)
             for month, count in counts]

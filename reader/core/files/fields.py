@@ -175,13 +175,18 @@ def is_draft(rel_path: str, meta: dict[str, Any]) -> bool:
     return "_drafts" in PurePosixPath(rel_path).parts[:-1]
 
 
-def is_page(rel_path: str, meta: dict[str, Any]) -> bool:
-    """A page that is not a post: `layout: page` (or an about, links… layout), or a README
-    at the archive's root."""
+def is_page(rel_path: str, meta: dict[str, Any], body: str = "", dated: bool = True) -> bool:
+    """A page that is not a post: `layout: page` (or an about, links… layout), a README
+    at the archive's root, or, when not `dated`, a page a site template fills (Zola's
+    `template =`; front matter alone, with no title and no text): the Rust blog's
+    `releases/latest.md` led its list as an undated "latest" with no text."""
     for key in ("layout", "type"):
         value = meta.get(key)
         if isinstance(value, str) and value.strip().lower() in PAGE_LAYOUTS:
             return True
+    # `dated`: a date of its own (front matter, file name, path), not the file's time.
+    if not dated and ("template" in meta or ("title" not in meta and not body.strip())):
+        return True
     path = PurePosixPath(rel_path)
     name = path.name.lower()
     return name in PAGE_NAMES and len(path.parts) == 1
@@ -253,5 +258,5 @@ def build_article(
         encoding=encoding,
         summary=summary_of(meta),
         draft=is_draft(rel_path, meta),
-        page=is_page(rel_path, meta),
+        page=is_page(rel_path, meta, body, dated=source is not DateSource.MODIFIED),
     )

@@ -14,7 +14,7 @@ from reader.core.files.dates import wall_stamp
 from reader.core.model import Article, DateSource
 from reader.core.search.fold import normalise
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -219,8 +219,8 @@ class ReadingPane(Vertical):
                 result = subprocess.run([shell, "-c", command], input=text.encode("utf-8"))
                 # Its output stays on screen until the user has read it (mutt's wait_key):
                 # `wc -m` printed its count and the reader covered it at once.
-                status = result.returncode
-                said = "" if status in (0, 141) else f"exit status {status}: "  # 141: a pager left early
+                status = result.returncode  # 141: a pager the user left early
+                said = "" if status in (0, 141) else f"exit status {status}: "
                 input(f"\n[{said}press enter to go back to the reader]")
         except SuspendNotSupported:
             return "A pipe needs the terminal: not in a browser, nor without one."

@@ -8,8 +8,8 @@ import pytest
 
 from reader.core.convert.markdown import build_document
 from reader.core.convert.render import render_article
-from reader.core.files.source import looks_like_html
 from reader.core.files.archive import load_archive
+from reader.core.files.source import looks_like_html
 from reader.core.layout.lines import layout, plain_text
 from reader.core.layout.markdown_out import to_markdown
 from reader.core.model import BlockKind

@@ -182,6 +182,10 @@ class PickerScreen(ListScreen[str | None]):
         self._status(outcome_text(Outcome(f"Copied to clipboard: {display_path(copied)}", True,
                                           copied)))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`p` previews pictures: in the links list it is no key (nor in the key bar)."""
+        return self.images or action != "preview"
+
     def action_preview(self) -> None:
         target = self._current()
         if not self.images or target is None:

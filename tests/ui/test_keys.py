@@ -212,6 +212,11 @@ async def test_over_a_list_the_key_bar_shows_the_lists_keys(archive: Path) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_loaded(pilot)
         await open_long(pilot, screen)
+        await pilot.press("u")
+        await pilot.pause()
+        links_bar = [d for _k, d, *_ in app.screen.query_one(KeyBar).fit(80)]
+        assert "Preview image" not in links_bar and "Copy address" in links_bar
+        await pilot.press("escape")
         for keys, wanted in ((["i"], ["Open", "Close", "Copy address"]),
                              (["escape", "slash"], ["Open", "Results", "Back"]),
                              (["escape", "o"], ["Go to", "Close"]),

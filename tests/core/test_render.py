@@ -242,3 +242,14 @@ def test_a_markdown_post_that_opens_with_html_is_markdown(body: str, html: bool)
     """Read as HTML, a Zola post that opens with a `<div>` ran into one paragraph of raw
     `---`, `![…](…)` and `[x]: url` lines."""
     assert looks_like_html(body) is html
+
+
+@pytest.mark.parametrize("is_html", [True, False])
+def test_a_no_break_space_is_a_space_never_html2texts_holder(is_html: bool) -> None:
+    """`&nbsp;` between inline tags came out as `&nbsp_place_holder;` (html2text's own
+    holder, escaped by our converter before html2text could put the space back)."""
+    body = ('<div>\n<span>[<a href="p.png">PNG</a>]</span>&nbsp;<span>[<a href="q.svg">SVG'
+            '</a>]</span>\n</div>\n\n<p>a-c-q&nbsp;&nbsp;t &lt;tag&gt;</p>\n')
+    text = plain_text(layout(build_document(body, is_html=is_html), 60))
+    assert "place_holder" not in text and "&nbsp" not in text
+    assert "[PNG]\u00a0[SVG]" in text and "a-c-q\u00a0\u00a0t <tag>" in text

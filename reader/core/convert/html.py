@@ -77,6 +77,10 @@ _ASCII_MARK = re.compile(r"([!-/:-@\[-`{-~])")
 _BARE_BACKSLASH = re.compile(r"\\(?=[\"$%&',/:;<=>?@^|~])")
 
 
+#: What html2text writes for `&nbsp;` until `finish` puts the space back.
+NBSP_HOLDER = "&nbsp_place_holder;"
+
+
 class _Converter(html2text.HTML2Text):
     """html2text with the reader's choices: no wrapping, lazy images, marks for emphasis."""
 
@@ -123,8 +127,12 @@ class _Converter(html2text.HTML2Text):
             # Text must come out of Markdown as it went in. html2text leaves a character that
             # came from an entity (`&lt;`) unescaped, and a backslash before most marks as it
             # is: `<soap:Body>` then read as a link, `\@` as `@`.
-            data = (_ASCII_MARK.sub(r"\\\1", data) if entity_char
-                    else _BARE_BACKSLASH.sub(r"\\\\", data))
+            # But not html2text's own holder of `&nbsp;`: escaped, `finish` no longer found
+            # it to put the space back, and `&nbsp_place_holder;` showed in the text.
+            if not entity_char:
+                data = _BARE_BACKSLASH.sub(r"\\\\", data)
+            elif data != NBSP_HOLDER:
+                data = _ASCII_MARK.sub(r"\\\1", data)
         super().handle_data(data, entity_char)
 
 

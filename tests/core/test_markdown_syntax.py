@@ -227,3 +227,17 @@ def test_markdown_wrapped_in_a_centring_tag_is_markdown() -> None:
     assert "真正的 HTML 留给 HTML 转换" in text
     bold = [span.text for block in document.blocks for span in block.spans if "bold" in span.style]
     assert bold == ["加粗"]
+
+
+def test_a_note_written_inside_its_link_back_keeps_its_text() -> None:
+    """`<a id="fn2" href="#fnref2">2.the note</a>`: the link back was dropped with the
+    note's own text when it was short; only a bare `↩` goes."""
+    body = ('正文<sup id="fnref1"><a href="#fn1" rel="footnote">1</a></sup>，'
+            '再一处<sup id="fnref2"><a href="#fn2" rel="footnote">2</a></sup>。\n\n'
+            '<a id="fn1" href="#fnref1" rev="footnote">1.第一条注释写得比较长，超过四十个字符，'
+            '所以一直都在。</a>\n<a id="fn2" href="#fnref2" rev="footnote">2.第二条很短。</a>\n\n'
+            '<p>A note. <a href="#fnref:3" class="reversefootnote">&#8617;</a> '
+            '<a href="#fnref4">↩︎</a> <a href="#fnref5">[return]</a></p>\n')
+    text = shown(body, width=200)
+    assert "第一条注释" in text and "2.第二条很短。" in text
+    assert "↩" not in text and "return" not in text and "A note." in text

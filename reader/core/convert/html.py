@@ -37,9 +37,19 @@ _BLOCK_TAG = re.compile(
 
 #: A link back from a footnote to its reference (`↩`): the reader has no such jump.
 _NOTE_BACK = re.compile(
-    r"""<a\b[^<>]{0,400}?href\s*=\s*["']#fn-?ref[^"']{0,100}["'][^<>]{0,400}>[^<]{0,40}</a\s*>""",
+    r"""<a\b[^<>]{0,400}?href\s*=\s*["']#fn-?ref[^"']{0,100}["'][^<>]{0,400}>([^<]{0,400})</a\s*>""",
     re.IGNORECASE,
 )
+#: What such a link says when it is only the way back (`↩`, `&#8617;`, `^`, `[return]`).
+_ONLY_BACK = re.compile(r"\s*\[?\s*(?:&#?\w{1,8};|[^\w\s<]|back|return|up){0,6}\s*\]?\s*\Z",
+                        re.IGNORECASE)
+
+
+def _back_link(match: re.Match[str]) -> str:
+    """A link back dropped; its text kept when it is the note itself (a blog that wrote
+    `<a href="#fnref2">2. the note</a>` lost note 2)."""
+    text = match.group(1)
+    return "" if _ONLY_BACK.match(text) else text
 _NOTE_LINK = r"""<a\b[^<>]{0,400}?href\s*=\s*["']#fn[^"']{0,100}["'][^<>]{0,400}>"""
 _NUMBER = r"\s*\[?(\d{1,4})\]?\s*"
 #: A footnote reference as the Markdown engines write it: kramdown and markdown-it put the
@@ -57,7 +67,7 @@ def mark_html_footnotes(markup: str) -> str:
     at the end, stay a list."""
     if "#fn" not in markup:
         return markup
-    markup = _NOTE_BACK.sub("", markup)
+    markup = _NOTE_BACK.sub(_back_link, markup)
     return _NOTE_REFERENCE.sub(
         lambda m: f"{NOTE_MARK}{m.group(1) or m.group(2)}{NOTE_MARK}", markup)
 

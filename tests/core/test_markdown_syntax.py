@@ -241,3 +241,14 @@ def test_a_note_written_inside_its_link_back_keeps_its_text() -> None:
     text = shown(body, width=200)
     assert "第一条注释" in text and "2.第二条很短。" in text
     assert "↩" not in text and "return" not in text and "A note." in text
+
+
+def test_notes_nothing_refers_to_are_kept_after_the_others() -> None:
+    """`[^2]: …` with no `[^2]` in the text: the footnote plugin drops it, and the author's
+    text with it (also from `reader show --format markdown`, `Y` and `|`)."""
+    body = ("正文[^a]。\n\n[^a]: 用到的注释。\n[^1]: 没人引用的第一条。\n\n"
+            "[^2]: 第二条，**加粗**。\n")
+    document = build_document(body, is_html=False)
+    notes = [block.text for block in document.blocks[2:]]
+    assert notes == ["用到的注释。", "没人引用的第一条。", "第二条，加粗。"]
+    assert "没人引用的第一条" in to_markdown(document)

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -100,6 +101,20 @@ def _paren_math(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _keep_unreferenced(state: StateCore) -> None:
+    """Notes nothing in the text refers to stay, after the others: the footnote plugin drops
+    them, and with them text the author wrote (`[^2]: …` at the end of a post)."""
+    data = state.env.get("footnotes")
+    if not data:
+        return
+    notes = data.setdefault("list", {})
+    listed = {note.get("label") for note in notes.values()}
+    for token in state.tokens:
+        if token.type == "footnote_reference_open" and token.meta["label"] not in listed:
+            listed.add(token.meta["label"])
+            notes[max(notes, default=-1) + 1] = {"label": token.meta["label"], "count": 0}
+
+
 def _parser(html: bool) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": html})
     parser.inline.parse = types.MethodType(_parse_inline, parser.inline)  # type: ignore[method-assign]
@@ -107,6 +122,7 @@ def _parser(html: bool) -> MarkdownIt:
     parser.enable(["table", "strikethrough"] if html else ["table"])
     if html:  # an author's Markdown: footnotes and math, as the blog engines render them
         parser.use(footnote_plugin)
+        parser.core.ruler.before("footnote_tail", "unreferenced_notes", _keep_unreferenced)
         # `$5 and $10` is money: a dollar followed by a space or a digit is no math.
         parser.use(dollarmath_plugin, allow_space=False, allow_digits=False,
                    double_inline=True, allow_labels=False)

@@ -144,3 +144,16 @@ def test_hostile_templates_cost_a_pass_and_holders_cannot_be_forged() -> None:
         assert time.process_time() - start < 5.0
     forged = render_templates("{{ x }} \ue01099\ue011 `a` \ue0100\ue011")
     assert "\ue01099\ue011" in forged and "\ue0100\ue011" in forged
+
+
+def test_kramdown_attribute_lists_are_no_text() -> None:
+    """Jekyll posts write `{: #id }` after headings and `{: style=… }` after pictures; they
+    showed as paragraphs of their own. A Ruby hash in the text stays."""
+    body = ("## Typical cases\n{: #typical-cases }\n\nA hash {:k=>1} and {:b=>2, :c=>3}, "
+            "`{: #in-code}`, and a picture ![logo](a.png){: style=\"border:0; float:right;\" "
+            "width=\"180\"} here.\n{:toc}\n\n```\n{: #kept-in-code}\n```\n")
+    text = render_templates(body)
+    assert "typical-cases" not in text and "float:right" not in text and "{:toc}" not in text
+    assert "{:k=>1}" in text and "{:b=>2, :c=>3}" in text
+    assert "`{: #in-code}`" in text and "{: #kept-in-code}" in text
+    assert "![logo](a.png) here." in text

@@ -10,6 +10,8 @@ front-matter value; control tags (`assign`, `if`, `for`…) go. What cannot be k
 (`‹release.version›`): plainly not the value, and not silently lost either.
 
 The result is Markdown again: the same parser reads it, and the index reads the same text.
+kramdown's attribute lists (`{: #id}`, `{: style="…"}`) are dropped.
+
 Fenced code is left alone (a post about templates shows them in code), but for `{% raw %}`.
 """
 
@@ -22,7 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 #: Cheap test: a body with none of these has no template to render.
-_OPENERS = ("{%", "{{")
+_OPENERS = ("{%", "{{", "{:")
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\2[ \t]*$|\Z)",
                     re.MULTILINE | re.DOTALL)
@@ -48,6 +50,12 @@ _HUGO_CODE = re.compile(
     r"{{[<%]\s*/\s*highlight\s*[>%]}}",
     re.DOTALL,
 )
+#: kramdown's attribute lists, which Jekyll sites write after a heading, a picture or a
+#: paragraph (`{: #typical-cases }`, `{: style="float:right" width="180"}`, `{:toc}`): markup
+#: for the page, no text. A Ruby hash (`{:k=>1}`) is none of these.
+_ATTRIBUTES = r"""\{:(?:\s*(?:[.#][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}=>][^\s{}]*)|toc))+\s*\}"""
+_KRAMDOWN_ATTRIBUTES = re.compile(rf"^[ \t]*{_ATTRIBUTES}[ \t]*(?:\n|\Z)|{_ATTRIBUTES}",
+                                  re.MULTILINE)
 _LIQUID_TAG = re.compile(r"{%-?\s*(\w+)([^%]{0,2000}?)-?%}")
 _HUGO_SHORTCODE = re.compile(r"{{[<%]\s*(/?)\s*([\w./-]+)([^}]{0,2000}?)\s*[>%]}}")
 _ZOLA_SHORTCODE = re.compile(r"{{\s*(\w+)\(([^)]{0,2000})\)\s*}}")
@@ -99,6 +107,7 @@ def _render_text(text: str, meta: Mapping[str, Any]) -> str:
     text = _CODE_TAG.sub(lambda m: hold(_fence(_code_language(m.group(2)), m.group(3))), text)
     text = _HUGO_CODE.sub(lambda m: hold(_fence(m.group(1), m.group(2))), text)
     text = _INLINE_CODE.sub(lambda m: hold(m.group(0)), text)
+    text = _KRAMDOWN_ATTRIBUTES.sub("", text)
     text = _ZOLA_BODY_SHORTCODE.sub(lambda m: m.group(3), text)
     text = _ZOLA_SHORTCODE.sub(lambda m: _shortcode(m.group(1), _arguments(m.group(2)), meta),
                                text)

@@ -47,6 +47,10 @@ def keep_marks_clean(text: str) -> str:
     return _FORBIDDEN_BUT_MARKS.sub("", _LINE_BREAKS.sub("\n", text))
 
 
+#: The longest alt text an image keeps (a whole described chart fits; more ends in "…").
+MAX_ALT = 1000
+
+
 def clean_line(text: str, limit: int = 500) -> str:
     """Return `text` as one clean line: controls removed, whitespace runs folded, cut at `limit`.
 

@@ -253,3 +253,13 @@ def test_a_no_break_space_is_a_space_never_html2texts_holder(is_html: bool) -> N
     text = plain_text(layout(build_document(body, is_html=is_html), 60))
     assert "place_holder" not in text and "&nbsp" not in text
     assert "[PNG]\u00a0[SVG]" in text and "a-c-q\u00a0\u00a0t <tag>" in text
+
+
+def test_a_long_alt_text_is_kept_or_ends_in_an_ellipsis() -> None:
+    """Alt text was cut at 200 characters, silently, mid-quote."""
+    described = "A comic in three panels: " + "the small circle says \"What\" " * 12 + "(end)"
+    long = "x" * 1500
+    body = f"![{described}](a.png)\n\n![{long}](b.png)\n"
+    images = build_document(body, is_html=False).images
+    assert images[0].alt == described
+    assert len(images[1].alt) == 1000 and images[1].alt.endswith("…")

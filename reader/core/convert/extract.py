@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from reader.core.sanitize import clean_text
+from reader.core.sanitize import MAX_ALT, clean_line, clean_text
 from reader.core.urls import resolve, unwrap_proxy
 
 #: Comments and the elements whose text a reader never shows. Removed before conversion
@@ -92,7 +92,7 @@ def extract(body: str, is_html: bool, base_url: str = "", clean: bool = True) ->
         real = resolve(real, base_url)
         if real and real not in seen_images:
             seen_images.add(real)
-            images.append((real, " ".join(clean_text(alt).split())[:200], proxied))
+            images.append((real, clean_line(alt, MAX_ALT), proxied))
 
     def add_link(href: str, text: str) -> None:
         real = resolve(clean_text(href).strip(), base_url)

@@ -28,6 +28,7 @@ from reader.core.convert.html import html_to_markdown, mark_html_footnotes
 from reader.core.model import Block, BlockKind, Document, Image, Link, Span
 from reader.core.sanitize import (
     EMPHASIS_MARK,
+    MAX_ALT,
     NOTE_MARK,
     STRONG_MARK,
     clean_line,
@@ -161,7 +162,7 @@ class _Builder:
         if key not in self._image_numbers:
             number = len(self.document.images) + 1
             self._image_numbers[key] = number
-            alt_text = " ".join(clean_text(alt).split())[:200]
+            alt_text = clean_line(alt, MAX_ALT)  # a long one ends in "…", never cut silently
             self.document.images.append(Image(number, real, alt_text, proxied))
         return self._image_numbers[key]
 

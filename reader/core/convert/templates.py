@@ -53,7 +53,8 @@ _HUGO_CODE = re.compile(
 #: kramdown's attribute lists, which Jekyll sites write after a heading, a picture or a
 #: paragraph (`{: #typical-cases }`, `{: style="float:right" width="180"}`, `{:toc}`): markup
 #: for the page, no text. A Ruby hash (`{:k=>1}`) is none of these.
-_ATTRIBUTES = r"""\{:(?:\s*(?:[.#][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}=>][^\s{}]*)|toc))+\s*\}"""
+_ATTRIBUTES = (r"""\{:(?:\s*(?:[.#][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}=>][^\s{}]*)"""
+               r"""|toc))+\s*\}""")
 _KRAMDOWN_ATTRIBUTES = re.compile(rf"^[ \t]*{_ATTRIBUTES}[ \t]*(?:\n|\Z)|{_ATTRIBUTES}",
                                   re.MULTILINE)
 _LIQUID_TAG = re.compile(r"{%-?\s*(\w+)([^%]{0,2000}?)-?%}")

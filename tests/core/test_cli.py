@@ -89,7 +89,7 @@ def test_images_and_links(sample: Path) -> None:
     assert all(r["fallback"].startswith("https://cors.example.org/?") for r in rows)
     links = run("links", str(sample), "blog/_posts/2021-10-03-shell-pipelines-for-archives.md")
     assert links.returncode == 0
-    assert "not openable: relative address" in links.stdout
+    assert "not openable: on the site, not in this archive" in links.stdout
     assert "https://docs.example.com/ripgrep/guide" in links.stdout
 
 

@@ -263,3 +263,22 @@ def test_a_long_alt_text_is_kept_or_ends_in_an_ellipsis() -> None:
     images = build_document(body, is_html=False).images
     assert images[0].alt == described
     assert len(images[1].alt) == 1000 and images[1].alt.endswith("…")
+
+
+@pytest.mark.parametrize("is_html", [True, False])
+def test_a_noscript_picture_shows_once(is_html: bool) -> None:
+    """A chart a script draws has its picture in `<noscript>` (the Rust survey posts): a
+    terminal runs no script, so that is the picture. A lazy `<img data-src>` followed by its
+    `<noscript>` fallback is one picture, not two."""
+    body = ('<div>\n<div class="chart"><noscript>\n<img alt="where-do-you-live" '
+            'src="https://example.com/where.png"/>\n</noscript></div>\n</div>\n\n'
+            '<p><img data-src="https://example.com/lazy.jpg" src="data:image/gif;base64,R0lGOD">'
+            '<noscript><img src="https://example.com/lazy.jpg"></noscript></p>\n\n'
+            '<noscript><p>Please turn on JavaScript.</p></noscript>\n')
+    document = build_document(body, is_html=is_html)
+    assert [image.url for image in document.images] == ["https://example.com/where.png",
+                                                        "https://example.com/lazy.jpg"]
+    text = plain_text(layout(document, 60))
+    assert text.count("[image 2") == 1
+    if is_html:  # (in Markdown, a one-line `<noscript>…` is a paragraph's inline HTML)
+        assert "JavaScript" not in text

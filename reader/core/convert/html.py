@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import html2text
 
-from reader.core.convert.extract import HIDDEN  # kept there: the index imports no html2text
+from reader.core.convert.extract import without_hidden  # there: the index imports no html2text
 from reader.core.sanitize import (
     EMPHASIS_MARK,
     NOTE_MARK,
@@ -335,7 +335,7 @@ def _with_time_limit(limit: float):
 
 def strip_tags(markup: str) -> str:
     """Plain text of an HTML fragment: hidden elements dropped, tags removed, entities decoded."""
-    text = HIDDEN.sub("", markup)
+    text = without_hidden(markup)
     text = _BLOCK_TAG.sub("\n\n", text)
     text = html.unescape(_TAG.sub("", text))
     text = re.sub(r"[ \t]+", " ", text)
@@ -355,7 +355,7 @@ def html_to_markdown(markup: str, time_limit: float = TIME_LIMIT,
     if len(markup) > MAX_HTML_CHARS:
         markup = markup[:MAX_HTML_CHARS]
         notes.append(f"The article was cut at {MAX_HTML_CHARS // 1_000_000} MB of HTML.")
-    markup = mark_html_footnotes(HIDDEN.sub("", markup))
+    markup = mark_html_footnotes(without_hidden(markup))
     converter = _Converter()
     previous = sys.getprofile()
     sys.setprofile(_with_time_limit(time_limit))

@@ -7,7 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.core.files.local import Permalinks, file_refusal, linked_article, local_file
+from reader.core.files.local import (
+    Permalinks,
+    file_refusal,
+    is_local,
+    linked_article,
+    local_file,
+)
 from reader.core.model import Article, Document
 from reader.core.urls import refusal, resolve, unwrap_proxy
 
@@ -30,12 +36,21 @@ class Target:
         return self.refused is None
 
 
+#: Why a site's own address (`where-do-you-live.png`, `/images/x.png`) does not open when
+#: the archive lacks that file ("relative address with no page to resolve it against" said
+#: nothing a reader could act on).
+NOT_IN_ARCHIVE = "on the site, not in this archive (no address of the site is known)"
+
+
 def _local(target: Target, root: Path | None, article: Article) -> Target:
     """`target` pointed at the archive's own file, when its address names one."""
     if root is None or target.openable:
         return target
     found = local_file(root, article.id, target.url)
     if found is None:
+        if is_local(target.url):  # a file of the site the archive does not hold
+            return Target(target.number, target.label, target.url, target.fallback,
+                          NOT_IN_ARCHIVE, target.cover)
         return target
     return Target(target.number, target.label, target.url, target.fallback,
                   file_refusal(found), target.cover, path=str(found))

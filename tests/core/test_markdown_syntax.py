@@ -252,3 +252,21 @@ def test_notes_nothing_refers_to_are_kept_after_the_others() -> None:
     notes = [block.text for block in document.blocks[2:]]
     assert notes == ["用到的注释。", "没人引用的第一条。", "第二条，加粗。"]
     assert "没人引用的第一条" in to_markdown(document)
+
+
+def test_bare_addresses_are_links() -> None:
+    """`The original proposal is https://…/19104.`: shown, but missing from the links list
+    (and not clickable); GFM's autolinks make it a link."""
+    body = ("The proposal is https://bugs.example.org/issues/19104. See "
+            "(https://en.wikipedia.org/wiki/Invariant_(computer_science)), [x](https://a.example/)"
+            ", `https://in.code/` and 见https://例子.cn/路径，好。\n")
+    document = build_document(body, is_html=False)
+    assert [link.url for link in document.links] == [
+        "https://bugs.example.org/issues/19104",
+        "https://en.wikipedia.org/wiki/Invariant_(computer_science)",
+        "https://a.example/", "https://例子.cn/路径"]
+    spans = [span for span in document.blocks[0].spans if span.target is not None]
+    assert spans[0].text == "https://bugs.example.org/issues/19104"
+    assert all("link" in span.style for span in spans)
+    assert shown(body, width=200).startswith(
+        "The proposal is https://bugs.example.org/issues/19104.")

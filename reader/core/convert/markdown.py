@@ -364,6 +364,17 @@ class _Builder:
                 spans.append(Span(text, current, target))
             previous_text = text
 
+        def add_with_addresses(text: str) -> None:
+            """Text with bare addresses in it (`see https://…`): each a link, in the links
+            list, as a site's Markdown engine (GFM's autolinks) shows it."""
+            at = 0
+            for match in _BARE_URL.finditer(text):
+                url = _without_trailing_marks(match.group(0))
+                add(text[at : match.start()])
+                add(url, f"{style()} link".strip(), self.link(url, url) - 1)
+                at = match.start() + len(url)
+            add(text[at:])
+
         for index, child in enumerate(children):
             kind = child.type
             if kind == "text":
@@ -374,8 +385,10 @@ class _Builder:
                         mark_emphasis = not mark_emphasis
                     elif piece.startswith(NOTE_MARK):
                         add(superscript(int(piece.strip(NOTE_MARK))), "note-ref")
-                    else:
+                    elif link_stack or "://" not in piece:
                         add(piece.replace("\t", " "))
+                    else:
+                        add_with_addresses(piece.replace("\t", " "))
             elif kind == "softbreak":
                 after = _next_text(children, index)
                 if previous_text and after and _is_wide(previous_text[-1]) and _is_wide(after[0]):
@@ -567,3 +580,19 @@ def markdown_inside(html: str) -> str | None:
         insides.append(match.group(2))
         at = match.end()
     return "\n\n".join(insides) if insides else None
+
+
+#: An address written out in the text: up to a space, a quote or wide punctuation.
+_BARE_URL = re.compile(r"(?<![A-Za-z0-9.+-])https?://[^\s<>\"'`，。、；：！？（）【】「」『』《》“”‘’]+")
+
+
+def _without_trailing_marks(url: str) -> str:
+    """`url` less the sentence's punctuation after it (`…/19104.` `(see https://x/a)`), but
+    with a closing bracket the address opened itself (`…/Invariant_(computer_science)`)."""
+    while url and url[-1] in ".,;:!?*_~)]}":
+        closing = url[-1]
+        opening = {")": "(", "]": "[", "}": "{"}.get(closing)
+        if opening is not None and url.count(opening) >= url.count(closing):
+            break
+        url = url[:-1]
+    return url

@@ -270,3 +270,8 @@ def test_bare_addresses_are_links() -> None:
     assert all("link" in span.style for span in spans)
     assert shown(body, width=200).startswith(
         "The proposal is https://bugs.example.org/issues/19104.")
+
+
+def test_a_line_after_a_br_starts_without_a_space() -> None:
+    """`(Einlass ab 10 Uhr)<br>` then ` Zweiter Tag`: the new line began with a space."""
+    assert shown("Erster Tag<br>\n Zweiter Tag\n\nA<br/> B\n") == "Erster Tag\nZweiter Tag\n\nA\nB"

@@ -353,6 +353,8 @@ class _Builder:
 
         def add(text: str, span_style: str | None = None, target: int | None = None) -> None:
             nonlocal previous_text
+            if previous_text.endswith("\n"):  # a line starts after `<br>`: not with a space
+                text = text.lstrip(" ")
             if not text:
                 return
             if target is None and link_stack:
@@ -390,6 +392,8 @@ class _Builder:
                     else:
                         add_with_addresses(piece.replace("\t", " "))
             elif kind == "softbreak":
+                if previous_text.endswith("\n"):
+                    continue  # the line ended at a `<br>` already
                 after = _next_text(children, index)
                 if previous_text and after and _is_wide(previous_text[-1]) and _is_wide(after[0]):
                     continue  # a line break inside Chinese text is not a space

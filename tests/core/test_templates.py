@@ -157,3 +157,10 @@ def test_kramdown_attribute_lists_are_no_text() -> None:
     assert "{:k=>1}" in text and "{:b=>2, :c=>3}" in text
     assert "`{: #in-code}`" in text and "{: #kept-in-code}" in text
     assert "![logo](a.png) here." in text
+
+
+def test_an_expression_written_as_an_autolink() -> None:
+    """`<{{ release.url.gz }}>` in Ruby's release posts showed `<‹release.url.gz›>`."""
+    body = "* <{{ release.url.gz }}>\n* <{{ page.link }}>\n* a <{{x}}> b\n"
+    assert render_templates(body, {"link": "https://x.example/a"}) == (
+        "* ‹release.url.gz›\n* <https://x.example/a>\n* a <{{x}}> b\n")

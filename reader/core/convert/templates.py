@@ -63,6 +63,8 @@ _ZOLA_SHORTCODE = re.compile(r"{{\s*(\w+)\(([^)]{0,2000})\)\s*}}")
 _ZOLA_BODY_SHORTCODE = re.compile(
     r"{%\s*(\w+)\(([^)]{0,2000})\)\s*%}((?:(?!{%\s*\w+\().)*?){%\s*end\s*%}", re.DOTALL)
 _EXPRESSION = re.compile(r"{{-?\s*([^{}]{1,300}?)\s*-?}}")
+#: An expression as an autolink (`<{{ release.url.gz }}>`): unknown, its brackets showed.
+_AUTOLINKED = re.compile(r"<({{-?\s*([^{}]{1,300}?)\s*-?}})>")
 _ARGUMENT = re.compile(r"""([\w-]+)\s*[=:]\s*("[^"]*"|'[^']*'|[^\s,)]+)""")
 
 #: Block tags whose body is shown as it is (a note, a callout, a spoiler…).
@@ -115,6 +117,8 @@ def _render_text(text: str, meta: Mapping[str, Any]) -> str:
     text = _HUGO_SHORTCODE.sub(lambda m: "" if m.group(1) else _shortcode(
         m.group(2), _arguments(m.group(3)), meta), text)
     text = _LIQUID_TAG.sub(lambda m: _liquid_tag(m.group(1), m.group(2), meta), text)
+    text = _AUTOLINKED.sub(lambda m: _autolink(m.group(0), _expression(
+        m.group(1), m.group(2), meta) if m.group(1).startswith(("{{ ", "{{- ")) else ""), text)
     text = _EXPRESSION.sub(lambda m: _expression(m.group(0), m.group(1), meta), text)
     return re.sub(f"\ue010{mark}:(\\d+)\ue011", lambda m: held[int(m.group(1))], text)
 
@@ -157,6 +161,14 @@ def _value(name: str, meta: Mapping[str, Any]) -> str | None:
     if value is None or isinstance(value, dict | list):
         return None
     return str(value)
+
+
+def _autolink(whole: str, value: str) -> str:
+    """An expression's `value` between `<` `>`: an autolink when it is an address, else the
+    value alone (no value: `whole`, text as it was written)."""
+    if not value:
+        return whole
+    return f"<{value}>" if value.startswith(("http://", "https://")) else value
 
 
 def _expression(whole: str, expression: str, meta: Mapping[str, Any]) -> str:

@@ -127,6 +127,10 @@ def test_summary_is_shown_under_the_title_and_searched(tmp_path: Path) -> None:
                                   "description: 这是一篇关于鲸鱼迁徙的摘要\n---\n正文没有那个词。",
         "_posts/2020-01-02-b.md": "---\ntitle: B\nsummary: A **bold** summary of quokkas.\n"
                                   "---\nBody.",
+        # Blogger's excerpt: the first paragraph again (cut with ...), shown once.
+        "_posts/2020-01-03-c.md": "---\ntitle: C\nsummary: The first paragraph of this post, "
+                                  "and ...\n---\nThe first paragraph of this post, and more "
+                                  "of it.\n\nThe second.",
     })
     archive = load_archive(root)
     article = archive.articles["_posts/2020-01-01-a.md"]
@@ -137,6 +141,9 @@ def test_summary_is_shown_under_the_title_and_searched(tmp_path: Path) -> None:
     other = render_article(root, archive.articles["_posts/2020-01-02-b.md"])
     assert [(span.text, span.style) for span in other.blocks[1].spans] == [
         ("A ", "summary"), ("bold", "summary bold"), (" summary of quokkas.", "summary")]
+    third = plain_text(layout(render_article(root, archive.articles["_posts/2020-01-03-c.md"]),
+                              80))
+    assert third.count("The first paragraph of this post") == 1
     index = open_index(root)
     try:
         index.refresh(parallel=False)

@@ -53,6 +53,16 @@ def header_blocks(article: Article) -> list[Block]:
     return blocks
 
 
+def _opens_with(blocks: list[Block], summary: str) -> bool:
+    """Does the body's first paragraph say `summary` (or begin with it, a summary cut with
+    `...` or `…`)?"""
+    first = next((block for block in blocks[:3] if block.kind is BlockKind.PARAGRAPH), None)
+    if first is None:
+        return False
+    said = " ".join(summary.split()).rstrip(".…").rstrip()
+    return len(said) >= 20 and " ".join(first.text.split()).startswith(said)
+
+
 def render_article(root: Path, article: Article) -> Document:
     """Read `article` from the archive at `root` and convert it for reading.
 
@@ -73,7 +83,10 @@ def render_article(root: Path, article: Article) -> Document:
                  if part.strip()],
                 notes=[f"Shown as plain text: it could not be converted ({type(error).__name__})."],
             )
-    document = Document(header_blocks(article), body.images, body.links, body.notes)
+    header = header_blocks(article)
+    if article.summary and _opens_with(body.blocks, header[1].text):
+        del header[1]  # the summary is the first paragraph (Blogger's excerpt): shown once
+    document = Document(header, body.images, body.links, body.notes)
     for note in body.notes:
         document.blocks.append(Block(BlockKind.META, [Span(note, "note")]))
     document.blocks.append(Block(BlockKind.RULE))

@@ -275,3 +275,9 @@ def test_bare_addresses_are_links() -> None:
 def test_a_line_after_a_br_starts_without_a_space() -> None:
     """`(Einlass ab 10 Uhr)<br>` then ` Zweiter Tag`: the new line began with a space."""
     assert shown("Erster Tag<br>\n Zweiter Tag\n\nA<br/> B\n") == "Erster Tag\nZweiter Tag\n\nA\nB"
+
+
+def test_two_note_markers_side_by_side_are_two() -> None:
+    """`problems.[^1][^2]` read `problems.¹²`: note twelve."""
+    text = shown("Minor problems.[^1][^2] And one[^3].\n\n[^1]: a\n[^2]: b\n[^3]: c\n")
+    assert text.startswith("Minor problems.¹\u2009² And one³.")

@@ -366,6 +366,13 @@ class _Builder:
                 spans.append(Span(text, current, target))
             previous_text = text
 
+        def add_note(number: int) -> None:
+            """A note's marker; beside another one, a thin space between (`¹ ²`, not `¹²`,
+            which reads as note twelve)."""
+            if spans and spans[-1].style == "note-ref":
+                add(NOTE_GAP, "note-ref")
+            add(superscript(number), "note-ref")
+
         def add_with_addresses(text: str) -> None:
             """Text with bare addresses in it (`see https://…`): each a link, in the links
             list, as a site's Markdown engine (GFM's autolinks) shows it."""
@@ -386,7 +393,7 @@ class _Builder:
                     elif piece == EMPHASIS_MARK:
                         mark_emphasis = not mark_emphasis
                     elif piece.startswith(NOTE_MARK):
-                        add(superscript(int(piece.strip(NOTE_MARK))), "note-ref")
+                        add_note(int(piece.strip(NOTE_MARK)))
                     elif link_stack or "://" not in piece:
                         add(piece.replace("\t", " "))
                     else:
@@ -405,7 +412,7 @@ class _Builder:
             elif kind in ("math_inline", "math_inline_double"):
                 add(clean_text(child.content), "math")
             elif kind == "footnote_ref":
-                add(superscript(int(child.meta.get("id", 0)) + 1), "note-ref")
+                add_note(int(child.meta.get("id", 0)) + 1)
             elif kind == "strong_open":
                 strong += 1
             elif kind == "strong_close":
@@ -585,6 +592,9 @@ def markdown_inside(html: str) -> str | None:
         at = match.end()
     return "\n\n".join(insides) if insides else None
 
+
+#: Between two note markers side by side: a thin space, no break.
+NOTE_GAP = "\u2009"
 
 #: An address written out in the text: up to a space, a quote or wide punctuation.
 _BARE_URL = re.compile(r"(?<![A-Za-z0-9.+-])https?://[^\s<>\"'`，。、；：！？（）【】「」『』《》“”‘’]+")

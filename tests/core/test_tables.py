@@ -331,3 +331,19 @@ def test_numbers_align_right() -> None:
     # The alignment row's own choice is kept too; text columns stay on the left.
     right = build_document("| a | b |\n|---|--:|\n| x | yy |\n| xxx | z |\n", is_html=False)
     assert [line.text for line in layout(right, 80)][2:] == ["x   │ yy", "xxx │  z"]
+
+
+def test_centred_columns_are_centred() -> None:
+    """`:---:` was read as left; `---:` and numbers align right."""
+    markdown = ("| 名称 | 说明 | 数量 |\n|:---:|:---|---:|\n| a | 长一些的说明 | 1 |\n"
+                "| 中间对齐 | x | 100 |\n")
+    block = build_document(markdown, is_html=False).blocks[0]
+    assert block.align == ("center", "", "right")
+    for width in (60, 24):  # at its own width, and wrapped into narrower columns
+        shown = [line.lead + line.text for line in layout(build_document(markdown, False),
+                                                          width)]
+        row = next(line for line in shown if line.strip().startswith("a"))
+        assert row.index("a") > 0 and row.index("a") < row.index("│") - 1, row
+    text = block.spans[0].text.split("\n")
+    assert text[0] == "  名称   │ 说明         │ 数量"
+    assert text[2] == "   a     │ 长一些的说明 │    1"

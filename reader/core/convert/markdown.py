@@ -291,8 +291,10 @@ class _Builder:
         asked: dict[int, str] = {}  # the alignment row's choices (`---:`), column by column
         while tokens[i].type != "table_close":
             token = tokens[i]
-            if token.type in ("th_open", "td_open") and "right" in str(token.attrGet("style")):
-                asked[len(row)] = "right"
+            if token.type in ("th_open", "td_open"):
+                asked_style = str(token.attrGet("style"))
+                if "right" in asked_style or "center" in asked_style:  # `---:`, `:---:`
+                    asked[len(row)] = "right" if "right" in asked_style else "center"
             if token.type == "tr_open":
                 row = []
             elif token.type == "tr_close":
@@ -304,8 +306,8 @@ class _Builder:
             columns = max(len(r) for r in rows)
             rows = [[cell.strip() for cell in r] + [""] * (columns - len(r)) for r in rows]
             widths = [max(cell_len(r[c]) for r in rows) for c in range(columns)]
-            align = tuple("right" if asked.get(c) == "right" or _numeric(r[c] for r in rows[1:])
-                          else "" for c in range(columns))
+            align = tuple(asked.get(c) or ("right" if _numeric(r[c] for r in rows[1:]) else "")
+                          for c in range(columns))
             # The text at its natural width, as `reader show` and find read it; `cells` says
             # where each cell lies in it, so a narrower screen can wrap cells in their columns.
             text = ""
@@ -315,11 +317,10 @@ class _Builder:
                 for c, cell in enumerate(row):
                     if c:
                         text += " │ "
-                    pad = " " * (widths[c] - cell_len(cell))
-                    if align[c] == "right":
-                        text += pad
+                    before, after = _padding(widths[c] - cell_len(cell), align[c])
+                    text += before
                     bounds.append((len(text), len(text) + len(cell)))
-                    text += cell + ("" if align[c] == "right" else pad)
+                    text += cell + after
                 text = text.rstrip(" ") + "\n"
                 cells.append(tuple(bounds))
                 if number == 0:
@@ -591,6 +592,15 @@ def markdown_inside(html: str) -> str | None:
         insides.append(match.group(2))
         at = match.end()
     return "\n\n".join(insides) if insides else None
+
+
+def _padding(pad: int, align: str) -> tuple[str, str]:
+    """Spaces before and after a cell `pad` cells short of its column, by its alignment."""
+    if align == "right":
+        return " " * pad, ""
+    if align == "center":
+        return " " * (pad // 2), " " * (pad - pad // 2)
+    return "", " " * pad
 
 
 #: Between two note markers side by side: a thin space, no break.

@@ -211,13 +211,14 @@ def _fit_table(block: Block, index: int, available: int, first_lead: str,
                 start, end = cell[k] if k < len(cell) else (start_of_row, start_of_row)
                 piece = text[start:end]
                 pad = widths[c] - cell_width(piece)
-                right = c < len(block.align) and block.align[c] == "right"
-                if pad and right:
-                    parts.append((Span(" " * pad, style), -1))
+                align = block.align[c] if c < len(block.align) else ""
+                before = pad if align == "right" else pad // 2 if align == "center" else 0
+                if before:
+                    parts.append((Span(" " * before, style), -1))
                 if piece:
                     parts.append((Span(piece, style), start))
-                if pad and not right and c < len(pieces) - 1:
-                    parts.append((Span(" " * pad, style), -1))
+                if pad - before and c < len(pieces) - 1:
+                    parts.append((Span(" " * (pad - before), style), -1))
             lines.append(_pieces_line(first_lead if not lines else rest_lead, parts, index,
                                       start_of_row))
         if number == 0:

@@ -282,3 +282,12 @@ def test_a_noscript_picture_shows_once(is_html: bool) -> None:
     assert text.count("[image 2") == 1
     if is_html:  # (in Markdown, a one-line `<noscript>…` is a paragraph's inline HTML)
         assert "JavaScript" not in text
+
+
+@pytest.mark.parametrize("is_html", [True, False])
+def test_digits_in_sup_are_raised(is_html: bool) -> None:
+    """`mc<sup>2</sup>` read `mc2`, and `script<sup>[1](#fn1)</sup>` `script1`."""
+    body = ("<p>E=mc<sup>2</sup>, script<sup><a href=\"#fn1\">1</a></sup>, 1<sup>st</sup>, "
+            "x<sup>[3]</sup></p>\n")
+    text = plain_text(layout(build_document(body, is_html=is_html), 80))
+    assert text == "E=mc², script¹, 1st, x[3]"

@@ -81,6 +81,7 @@ class Converted:
     fallbacks: dict[str, str] = field(default_factory=dict)
 
 
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _EMPHASIS = {"strong": "strong", "b": "strong", "em": "em", "i": "em", "u": "em"}
 _ASCII_MARK = re.compile(r"([!-/:-@\[-`{-~])")
 #: A backslash before a mark html2text does not escape it for (it does \`*_{}[]()#+-.!).
@@ -111,6 +112,7 @@ class _Converter(html2text.HTML2Text):
         self.tag_callback = _prefer_real_image_address
         self.fallbacks: dict[str, str] = {}
         self._depth: dict[str, int] = {}
+        self._raised = 0  # inside `<sup>`
 
     def handle_tag(self, tag: str, attrs: dict[str, str | None], start: bool) -> None:
         """Bold and italic as the reader's own marks, exactly where the tags are.
@@ -120,6 +122,9 @@ class _Converter(html2text.HTML2Text):
         only</strong>` lost its space). The marks follow no such rules, so none of that is
         done; nested tags of one kind give one pair of marks.
         """
+        if tag == "sup":  # digits inside are raised (`mc<sup>2</sup>`: mc²), as a page shows
+            self._raised = max(self._raised + (1 if start else -1), 0)
+            return
         kind = _EMPHASIS.get(tag)
         if kind is None or self.ignore_emphasis:
             super().handle_tag(tag, attrs, start)
@@ -133,6 +138,8 @@ class _Converter(html2text.HTML2Text):
         # Our marks need no space after them (html2text adds one after bold followed by a
         # letter), and Chinese must get no added character.
         self.stressed = self.preceding_stressed = False
+        if self._raised and data.strip().isdigit() and not (self.code or self.pre):
+            data = data.strip().translate(_SUPERSCRIPT)
         if not (self.code or self.pre):
             # Text must come out of Markdown as it went in. html2text leaves a character that
             # came from an entity (`&lt;`) unescaped, and a backslash before most marks as it

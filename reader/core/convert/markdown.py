@@ -334,7 +334,7 @@ class _Builder:
     # -- inline ----------------------------------------------------------------------------
     def _inline(self, token: Token, base_style: str = "") -> list[Span]:
         spans: list[Span] = []
-        strong = emphasis = strike = 0
+        strong = emphasis = strike = raised = 0  # raised: inside `<sup>`
         mark_strong = mark_emphasis = False
         link_stack: list[tuple[int, int]] = []  # (link number, index of first span)
         children = token.children or []
@@ -395,6 +395,8 @@ class _Builder:
                         mark_emphasis = not mark_emphasis
                     elif piece.startswith(NOTE_MARK):
                         add_note(int(piece.strip(NOTE_MARK)))
+                    elif raised and piece.strip().isdigit():  # `x<sup>2</sup>`: x²
+                        add(piece.strip().translate(_SUPERSCRIPT))
                     elif link_stack or "://" not in piece:
                         add(piece.replace("\t", " "))
                     else:
@@ -441,7 +443,9 @@ class _Builder:
                 if match:
                     step = -1 if match.group(1) else 1
                     name = match.group(2).lower()
-                    if name in ("b", "strong"):
+                    if name == "sup":
+                        raised = max(raised + step, 0)
+                    elif name in ("b", "strong"):
                         strong = max(strong + step, 0)
                     elif name in ("i", "em"):
                         emphasis = max(emphasis + step, 0)

@@ -130,6 +130,14 @@ def files() -> dict[str, bytes]:
     put("bodies/anchor-flood.html", "bodies that hang or crash html2text",
         "---\ntitle: anchor flood\n---\n" + "<a " * 40_000)
     put("bodies/cdata.html", "bodies that hang or crash html2text", "---\ntitle: cdata\n---\n<![ x")
+    # Floods for the patterns of templates, notes and addresses (each took seconds to hours).
+    put("bodies/attribute-list-flood.md", "bodies that hang or crash html2text",
+        "---\ntitle: attribute lists\n---\n" + "{:" + "a=a" * 40 + " x\n\n{:a=" + "b" * 100_000
+        + "\n\nx){:" + " #a" * 30_000)
+    put("bodies/note-back-flood.md", "bodies that hang or crash html2text",
+        "---\ntitle: note links back\n---\n" + ('<a href="#fnref1">' + " " * 398 + "x</a>\n") * 50)
+    put("bodies/address-brackets.md", "bodies that hang or crash html2text",
+        "---\ntitle: an address and its brackets\n---\nsee https://x/" + ")" * 200_000)
     put("bodies/nested-lists.html", "bodies that hang or crash html2text",
         "---\ntitle: nested lists\n---\n" + "<ul><li>" * 3000 + "深" + "</li></ul>" * 3000)
     put("bodies/nested-quotes.md", "bodies that hang or crash html2text",

@@ -227,6 +227,10 @@ def test_markdown_wrapped_in_a_centring_tag_is_markdown() -> None:
     assert "真正的 HTML 留给 HTML 转换" in text
     bold = [span.text for block in document.blocks for span in block.spans if "bold" in span.style]
     assert bold == ["加粗"]
+    # HTML's own indent inside the wrapper is no code block.
+    indented = build_document('Intro.\n\n<div class="note">\n    An indented note, as HTML is.\n'
+                              "</div>\n\nAfter.\n", is_html=False)
+    assert [block.kind for block in indented.blocks] == [BlockKind.PARAGRAPH] * 3
 
 
 def test_a_note_written_inside_its_link_back_keeps_its_text() -> None:
@@ -237,10 +241,12 @@ def test_a_note_written_inside_its_link_back_keeps_its_text() -> None:
             '<a id="fn1" href="#fnref1" rev="footnote">1.第一条注释写得比较长，超过四十个字符，'
             '所以一直都在。</a>\n<a id="fn2" href="#fnref2" rev="footnote">2.第二条很短。</a>\n\n'
             '<p>A note. <a href="#fnref:3" class="reversefootnote">&#8617;</a> '
-            '<a href="#fnref4">↩︎</a> <a href="#fnref5">[return]</a></p>\n')
+            '<a href="#fnref4">↩︎</a> <a href="#fnref5">[return]</a> <a href="#fnref6">[6]</a>'
+            '</p>\n')
     text = shown(body, width=200)
     assert "第一条注释" in text and "2.第二条很短。" in text
-    assert "↩" not in text and "return" not in text and "A note." in text
+    assert "↩" not in text and "return" not in text and "[6]" not in text
+    assert "A note." in text
 
 
 def test_notes_nothing_refers_to_are_kept_after_the_others() -> None:

@@ -237,6 +237,9 @@ def test_sample_hexo_post_shows_bold_beside_chinese_punctuation(sample: Path) ->
     ('<div style="text-align: center">\n\n通知：**五月**见。\n\n</div>\n\n---\n\n正文。\n', False),
     ("<center>\n![](https://example.com/a.png)\n</center>\n\n## 小标题\n\n正文。\n", False),
     ("<p>导语。</p>\n\n[链接](https://example.com) 在段首。\n", False),
+    # Code in raw HTML: a blank line then `# comment` or `- x` there is no Markdown.
+    ('<div class="highlight"><pre><code>set -e\n\n# fetch the sources\n\n- x\n</code></pre>'
+     "</div>\n<p>正文。</p>\n", True),
 ])
 def test_a_markdown_post_that_opens_with_html_is_markdown(body: str, html: bool) -> None:
     """Read as HTML, a Zola post that opens with a `<div>` ran into one paragraph of raw
@@ -282,6 +285,21 @@ def test_a_noscript_picture_shows_once(is_html: bool) -> None:
     assert text.count("[image 2") == 1
     if is_html:  # (in Markdown, a one-line `<noscript>…` is a paragraph's inline HTML)
         assert "JavaScript" not in text
+
+
+@pytest.mark.parametrize("body", [
+    "<!-- old: <noscript> removed -->\n<p>Body text stays.</p>",
+    '<script>var t = "<noscript>";</script><p>Body text stays.</p>',
+])
+def test_a_noscript_inside_a_comment_or_script_hides_nothing_after_it(body: str) -> None:
+    """A `<noscript>` in a comment or a script's string ran to the end of the body."""
+    assert plain_text(layout(build_document(body, is_html=True), 60)) == "Body text stays."
+
+
+def test_a_tracking_pixel_in_noscript_is_no_picture() -> None:
+    body = ('<p>Text.</p><noscript><img height="1" width="1" style="display:none" '
+            'src="https://www.facebook.com/tr?id=1&ev=PageView"/></noscript>')
+    assert build_document(body, is_html=True).images == []
 
 
 @pytest.mark.parametrize("is_html", [True, False])

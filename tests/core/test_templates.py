@@ -164,3 +164,11 @@ def test_an_expression_written_as_an_autolink() -> None:
     body = "* <{{ release.url.gz }}>\n* <{{ page.link }}>\n* a <{{x}}> b\n"
     assert render_templates(body, {"link": "https://x.example/a"}) == (
         "* ‹release.url.gz›\n* <https://x.example/a>\n* a <{{x}}> b\n")
+
+
+def test_attribute_lists_leave_format_specs_alone() -> None:
+    """A format spec is text (`{:.2f}`, `"{:#x}".format(n)`), in prose and in indented code.
+    (Floods of item-like text are in the hostile archive: `bodies/attribute-list-flood.md`.)"""
+    body = ('Python\'s format spec {:.2f} rounds; "{:#x}".format(255).\n\n'
+            '    print("{:.2f}".format(x))\n    {: #in-indented-code}\n')
+    assert render_templates(body) == body

@@ -23,25 +23,29 @@ HIDDEN = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 
-_NOSCRIPT = re.compile(r"<noscript\b[^<>]{0,4000}>(.*?)(?:</noscript\s*>|\Z)",
-                       re.IGNORECASE | re.DOTALL)
 _SRC = re.compile(r"""\bsrc\s*=\s*["']?([^"'\s>]{1,4000})""", re.IGNORECASE)
+#: A picture no reader sees: a tracking pixel (1×1, or not displayed).
+_INVISIBLE = re.compile(r"""\b(?:width|height)\s*=\s*["']?[01]\b|display\s*:\s*none""",
+                        re.IGNORECASE)
 
 
 def without_hidden(markup: str) -> str:
-    """`markup` less what a reader never shows (`HIDDEN`), but for the pictures of a
-    `<noscript>`: a terminal runs no script, and a chart a script draws is its picture
-    there (the Rust survey posts' charts were missing). Not when the same picture stands
-    just before it: that is a lazy `<img data-src>` and its fallback, one picture."""
-    if "<noscript" in markup or "<NOSCRIPT" in markup:
-        def pictures(match: re.Match[str]) -> str:
-            before = markup[max(match.start() - 3000, 0) : match.start()]
-            return "".join(img.group(0) for img in _IMG.finditer(match.group(1))
-                           if (src := _SRC.search(img.group(1))) is None
-                           or src.group(1) not in before)
+    """`markup` less what a reader never shows (`HIDDEN`: comments, scripts, styles…), but
+    for the pictures of a `<noscript>`: a terminal runs no script, and a chart a script
+    draws is its picture there (the Rust survey posts' charts were missing). One pass, so a
+    `<noscript>` inside a comment or a script's string is part of that, and goes with it.
+    Not a tracking pixel, nor the same picture as just before it (a lazy `<img data-src>`
+    and its fallback are one picture)."""
+    def hidden(match: re.Match[str]) -> str:
+        if (match.group(1) or "").lower() != "noscript":
+            return ""
+        before = markup[max(match.start() - 3000, 0) : match.start()]
+        return "".join(img.group(0) for img in _IMG.finditer(match.group(0))
+                       if not _INVISIBLE.search(img.group(1))
+                       and ((src := _SRC.search(img.group(1))) is None
+                            or src.group(1) not in before))
 
-        markup = _NOSCRIPT.sub(pictures, markup)
-    return HIDDEN.sub("", markup)
+    return HIDDEN.sub(hidden, markup)
 
 
 # Every repetition is bounded: an unclosed `<a ` repeated 40,000 times must cost a linear

@@ -40,16 +40,17 @@ _NOTE_BACK = re.compile(
     r"""<a\b[^<>]{0,400}?href\s*=\s*["']#fn-?ref[^"']{0,100}["'][^<>]{0,400}>([^<]{0,400})</a\s*>""",
     re.IGNORECASE,
 )
-#: What such a link says when it is only the way back (`↩`, `&#8617;`, `^`, `[return]`).
-_ONLY_BACK = re.compile(r"\s*\[?\s*(?:&#?\w{1,8};|[^\w\s<]|back|return|up){0,6}\s*\]?\s*\Z",
+#: What such a link says when it is only the way back (`↩`, `&#8617;`, `^`, `[return]`, its
+#: number): one pattern, no two runs that could share a space (a run of spaces is one pass).
+_ONLY_BACK = re.compile(r"(?:[\s\[\]().\d]|&#?\w{1,8};|[^\w\s<]|back|return|up){0,12}",
                         re.IGNORECASE)
 
 
 def _back_link(match: re.Match[str]) -> str:
     """A link back dropped; its text kept when it is the note itself (a blog that wrote
     `<a href="#fnref2">2. the note</a>` lost note 2)."""
-    text = match.group(1)
-    return "" if _ONLY_BACK.match(text) else text
+    text = match.group(1).strip()
+    return "" if len(text) <= 60 and _ONLY_BACK.fullmatch(text) else text
 _NOTE_LINK = r"""<a\b[^<>]{0,400}?href\s*=\s*["']#fn[^"']{0,100}["'][^<>]{0,400}>"""
 _NUMBER = r"\s*\[?(\d{1,4})\]?\s*"
 #: A footnote reference as the Markdown engines write it: kramdown and markdown-it put the

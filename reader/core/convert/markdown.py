@@ -7,6 +7,7 @@ headings, images become numbered placeholders, links keep their targets.
 from __future__ import annotations
 
 import re
+import textwrap
 import types
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -593,7 +594,7 @@ def markdown_inside(html: str) -> str | None:
         match = _WRAPPED.match(html, at)
         if match is None:
             return None
-        insides.append(match.group(2))
+        insides.append(textwrap.dedent(match.group(2)))  # HTML's indent is no code block
         at = match.end()
     return "\n\n".join(insides) if insides else None
 
@@ -616,11 +617,18 @@ _BARE_URL = re.compile(r"(?<![A-Za-z0-9.+-])https?://[^\s<>\"'`，。、；：�
 
 def _without_trailing_marks(url: str) -> str:
     """`url` less the sentence's punctuation after it (`…/19104.` `(see https://x/a)`), but
-    with a closing bracket the address opened itself (`…/Invariant_(computer_science)`)."""
-    while url and url[-1] in ".,;:!?*_~)]}":
-        closing = url[-1]
-        opening = {")": "(", "]": "[", "}": "{"}.get(closing)
-        if opening is not None and url.count(opening) >= url.count(closing):
-            break
-        url = url[:-1]
-    return url
+    with a closing bracket the address opened itself (`…/Invariant_(computer_science)`).
+    One pass from the end, the brackets counted once."""
+    pairs = {")": "(", "]": "[", "}": "{"}
+    open_count = {opening: url.count(opening) for opening in "([{"}
+    close_count = {closing: url.count(closing) for closing in ")]}"}
+    end = len(url)
+    while end and url[end - 1] in ".,;:!?*_~)]}":
+        closing = url[end - 1]
+        opening = pairs.get(closing)
+        if opening is not None:
+            if open_count[opening] >= close_count[closing]:
+                break
+            close_count[closing] -= 1
+        end -= 1
+    return url[:end]

@@ -52,11 +52,16 @@ _HUGO_CODE = re.compile(
 )
 #: kramdown's attribute lists, which Jekyll sites write after a heading, a picture or a
 #: paragraph (`{: #typical-cases }`, `{: style="float:right" width="180"}`, `{:toc}`): markup
-#: for the page, no text. A Ruby hash (`{:k=>1}`) is none of these.
-_ATTRIBUTES = (r"""\{:(?:\s*(?:[.#][\w-]+|[\w-]+=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}=>][^\s{}]*)"""
-               r"""|toc))+\s*\}""")
-_KRAMDOWN_ATTRIBUTES = re.compile(rf"^[ \t]*{_ATTRIBUTES}[ \t]*(?:\n|\Z)|{_ATTRIBUTES}",
-                                  re.MULTILINE)
+#: for the page, no text. Each item ends at a space or the brace, so the pattern can split
+#: a list one way only (a flood of `a=a` is scanned once). Names start with a letter: a
+#: format spec (`{:.2f}`, `{:>8}`) is none, nor a Ruby hash (`{:k=>1}`).
+_ATTRIBUTE = (r"""(?:[.#][A-Za-z][\w-]{0,100}|[A-Za-z][\w-]{0,100}="""
+              r"""(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'|[^\s{}"'=>][^\s{}]{0,500})|toc)(?=[ \t}])""")
+_ATTRIBUTES = rf"\{{:[ \t]?{_ATTRIBUTE}(?:[ \t]{{1,10}}{_ATTRIBUTE}){{0,20}}[ \t]{{0,10}}\}}"
+#: On a line of its own (not indented as code), or right after what it qualifies: a
+#: picture or link (`)`), emphasis, code. `"{:#x}".format(n)` in prose is left alone.
+_KRAMDOWN_ATTRIBUTES = re.compile(
+    rf"^[ ]{{0,3}}{_ATTRIBUTES}[ \t]*(?:\n|\Z)|(?<=[)\]*_`]){_ATTRIBUTES}", re.MULTILINE)
 _LIQUID_TAG = re.compile(r"{%-?\s*(\w+)([^%]{0,2000}?)-?%}")
 _HUGO_SHORTCODE = re.compile(r"{{[<%]\s*(/?)\s*([\w./-]+)([^}]{0,2000}?)\s*[>%]}}")
 _ZOLA_SHORTCODE = re.compile(r"{{\s*(\w+)\(([^)]{0,2000})\)\s*}}")

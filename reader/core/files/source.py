@@ -33,11 +33,20 @@ _MARKDOWN_BLOCK = re.compile(
     r"\*\*\S|\[[^\]\n]+\]\(|!\[)")
 
 
+#: Where a `# comment` or `- item` after a blank line is code, not Markdown: left out of
+#: that search (an unclosed one runs to the end, scanned once).
+_LITERAL = re.compile(r"<(pre|code|script|style|textarea)\b[^<>]{0,4000}>.*?(?:</\1\s*>|\Z)",
+                      re.IGNORECASE | re.DOTALL)
+
+
 def looks_like_html(body: str) -> bool:
     """True when a body (of a `.md` file, say) is raw HTML rather than Markdown: it opens
-    with a tag, and no Markdown block follows (else it is Markdown that opens with HTML, and
-    read as HTML the whole post ran together into one paragraph of raw syntax)."""
-    return bool(_HTML_START.match(body[:4096])) and not _MARKDOWN_BLOCK.search(body)
+    with a tag, and no Markdown block follows outside code (else it is Markdown that opens
+    with HTML, and read as HTML the whole post ran together into one paragraph of raw
+    syntax)."""
+    if not _HTML_START.match(body[:4096]):
+        return False
+    return not _MARKDOWN_BLOCK.search(_LITERAL.sub("", body))
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,7 @@ class Marking:
     shown: str | None
     articles: dict[str, Article]
     new_text: str
+    _opened_by_user: bool  # False while the article shown is the one opened at start
 
     def _marks_init(self) -> None:
         self.history = History()
@@ -111,11 +112,19 @@ class Marking:
 
     def _marks_user_acted(self) -> None:
         """A key was pressed: with the article in focus, the one the reader opened by
-        itself is now being read (keys in the list are not reading it)."""
-        if self._unchosen is not None and isinstance(self.focused, ArticleView):
-            article_id, self._unchosen = self._unchosen, None
-            if article_id == self.shown and self._read_timer is None:
-                self._start_read_timer(article_id)
+        itself is now being read (keys in the list are not reading it), as if chosen: its
+        clock starts, and it is read already when the key left it at its end."""
+        view = self.focused
+        if self._unchosen is None or not isinstance(view, ArticleView):
+            return
+        article_id, self._unchosen = self._unchosen, None
+        self._opened_by_user = True  # shown again (edited on disk): still the user's
+        if article_id != self.shown:
+            return
+        if self.settings.read_at_end and view.article_id == article_id and view.at_end:
+            self._set_read(article_id, True)  # its one "at end" came while it was not read
+        elif self._read_timer is None:
+            self._start_read_timer(article_id)
 
     def _read_by_itself(self, article_id: str) -> None:
         if self.shown == article_id:

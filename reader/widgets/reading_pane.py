@@ -221,7 +221,10 @@ class ReadingPane(Vertical):
                 # `wc -m` printed its count and the reader covered it at once.
                 status = result.returncode  # 141: a pager the user left early
                 said = "" if status in (0, 141) else f"exit status {status}: "
-                input(f"\n[{said}press enter to go back to the reader]")
+                try:
+                    input(f"\n[{said}press enter to go back to the reader]")
+                except (EOFError, KeyboardInterrupt):  # ctrl+d, ctrl+c: back all the same
+                    pass
         except SuspendNotSupported:
             return "A pipe needs the terminal: not in a browser, nor without one."
         except OSError as error:

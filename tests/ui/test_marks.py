@@ -117,6 +117,24 @@ async def test_an_article_marked_unread_stays_unread_when_it_opens_again(archive
         assert "p/3.md" not in app.state.read
 
 
+async def test_a_short_article_open_at_start_is_read_at_its_end_once_the_user_acts(
+        archive: Path) -> None:
+    """With only `read_at_end`: the article open at start fits the pane, its one "at end"
+    came before the user did anything; the first key in it reads it."""
+    app = make_app(archive, settings=Settings(read_after_seconds=0, read_at_end=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await wait_loaded(pilot)
+        screen.state.current = None
+        screen.open_article("q/3.md", chosen=False)  # short: it fits
+        view = screen.query_one(ArticleView)
+        await wait_for(pilot, lambda: view.article_id == "q/3.md" and view.lines)
+        await pilot.pause(0.3)
+        assert "q/3.md" not in app.state.read
+        view.focus()
+        await pilot.press("j")
+        await wait_for(pilot, lambda: "q/3.md" in app.state.read)
+
+
 async def test_space_at_the_end_opens_the_next_unread(archive: Path) -> None:
     app = make_app(archive, settings=NEVER)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -159,7 +159,8 @@ class SearchEngine:
                                           [*args, *words], select, order, wanted) if keys else []
                 beyond = len(cache.titles.keys) > len(cache.recent.rows)
                 frequency = cache.recent.frequency
-            elif (rare := self._rare_phrases(words)) is not None:
+            elif (rare := self._rare_phrases(
+                    words, frequency := self._sample_frequency())) is not None:
                 # Fewer articles hold the words than the window: the character index finds
                 # them all at once, where reading the newest texts for them costs 20 ms.
                 rows += self._db().execute(
@@ -175,7 +176,6 @@ class SearchEngine:
                 beyond = self._db().execute(
                     f"SELECT count(*) FROM (SELECT 1 FROM articles LIMIT {WINDOW + 1})"
                 ).fetchone()[0] > WINDOW
-                frequency = self._sample_frequency()
             rows += recent
             if len(recent) < wanted and beyond:
                 older_args = [*args, *words]
@@ -201,10 +201,11 @@ class SearchEngine:
             for number, row in enumerate(rows)
         ]
 
-    def _rare_phrases(self, words: list[str]) -> str | None:
+    def _rare_phrases(self, words: list[str], frequency: Callable[[str], int]
+                      ) -> str | None:
         """The words' character query when at most `WINDOW` articles can hold them (so the
         index alone answers faster than reading the newest texts), else None."""
-        phrases = character_query(words, self._sample_frequency())
+        phrases = character_query(words, frequency)  # the sample read once a search
         if phrases is None:
             return None
         found = self._db().execute(

@@ -78,7 +78,6 @@ class Marking:
     shown: str | None
     articles: dict[str, Article]
     new_text: str
-    _opened_by_user: bool  # False while the article shown is the one opened at start
 
     def _marks_init(self) -> None:
         self.history = History()
@@ -88,20 +87,19 @@ class Marking:
         self.new_text = ""
 
     # -- reading an article marks it read ---------------------------------------------------
-    def _marks_article_shown(self, article_id: str, chosen: bool = True) -> None:
+    def _marks_article_shown(self, article_id: str) -> None:
         """Called as an article is shown: remember it in the history, start the timer.
 
-        An article the reader opened by itself at start (the newest, or the one open last
-        time, perhaps marked unread by hand) is not read by the clock until the user
-        presses a key: it was on screen, not read."""
+        An article the reader opened by itself at start (`_unchosen`: the newest, or the
+        one open last time, perhaps marked unread by hand) is not read by the clock until
+        the user presses a key: it was on screen, not read."""
         if not self._going_back:
             self.history.visit(article_id)
         self._going_back = False
         if self._read_timer is not None:
             self._read_timer.stop()
             self._read_timer = None
-        self._unchosen = None if chosen else article_id
-        if chosen:
+        if article_id != self._unchosen:
             self._start_read_timer(article_id)
 
     def _start_read_timer(self, article_id: str) -> None:
@@ -117,8 +115,7 @@ class Marking:
         view = self.focused
         if self._unchosen is None or not isinstance(view, ArticleView):
             return
-        article_id, self._unchosen = self._unchosen, None
-        self._opened_by_user = True  # shown again (edited on disk): still the user's
+        article_id, self._unchosen = self._unchosen, None  # shown again: still the user's
         if article_id != self.shown:
             return
         if self.settings.read_at_end and view.article_id == article_id and view.at_end:

@@ -97,7 +97,6 @@ class ReadingScreen(Marking, ArticleKeys, Screen[None]):
         self.search_text = ""  # the last archive search, offered again by /
         self._save_timer: Timer | None = None
         self._auto_opened = False  # the article shown was chosen by the reader, not the user
-        self._opened_by_user = True  # False for the article the reader opened at start
         self._remembered_at_start: str | None = None  # the state's article when it opened
         self._benchmark_timer: Timer | None = None
         self._marks_init()
@@ -286,7 +285,7 @@ class ReadingScreen(Marking, ArticleKeys, Screen[None]):
         if article is None:
             return
         self._auto_opened = False
-        self._opened_by_user = chosen
+        self._unchosen = None if chosen else article_id
         self.remember_place()
         self.state.current = article_id
         if reveal:
@@ -306,7 +305,7 @@ class ReadingScreen(Marking, ArticleKeys, Screen[None]):
 
     def _article_shown(self, article_id: str) -> None:
         self.query_one(ArchiveLoader).first_article_shown()
-        self._marks_article_shown(article_id, chosen=self._opened_by_user)
+        self._marks_article_shown(article_id)
         ready_file = os.environ.get("READER_BENCHMARK_READY_FILE")
         if ready_file and self._benchmark_timer is None:
             # benchmarks/bench_index.py times the start until this first article is drawn.

@@ -36,7 +36,6 @@ class ContentsScreen(ListScreen[int | None]):
                 yield OptionList(*options, id="contents-list")
             else:
                 yield Static(Text("This article has no headings."), id="contents-empty")
-            yield Static(Text("enter jumps · escape closes"), id="contents-hint")
         yield KeyBar(lead=(("⏎", "Go to"),))
 
     def on_mount(self) -> None:

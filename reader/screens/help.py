@@ -89,5 +89,4 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(Text(keys, style="bold"), Text(clean_line(description)),
                               Text(places, style="dim"))
             yield table
-            yield Static(Text("escape closes"), id="help-hint")
         yield KeyBar()

@@ -43,7 +43,6 @@ class PreviewScreen(ModalScreen[None]):
         with Vertical(id="preview-box"):
             yield Static(Text(f"{self.target.number}  {self.target.url}"), id="preview-title")
             yield Static(Text("Fetching…"), id="preview-image")
-            yield Static(Text("escape closes"), id="preview-hint")
         yield KeyBar()
 
     def on_mount(self) -> None:

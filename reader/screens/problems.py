@@ -36,5 +36,4 @@ class ProblemsScreen(ListScreen[None]):
                 for problem in self.problems
             ]
             yield OptionList(*options, id="problems-list")
-            yield Static(Text("escape closes"), id="problems-hint")
         yield KeyBar()

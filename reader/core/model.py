@@ -93,7 +93,7 @@ class Block:
     quote: int = 0
     #: A table's cells, row by row, as (start, end) ranges of `text`.
     cells: tuple[tuple[tuple[int, int], ...], ...] = ()
-    #: A table's alignment, column by column: "right" (numbers) or "".
+    #: A table's alignment, column by column: "right" (numbers), "center" or "" (left).
     align: tuple[str, ...] = ()
     #: A code block's language, from its fence (`python`), for highlighting; or "".
     language: str = ""
@@ -145,3 +145,13 @@ class Document:
             for index, block in enumerate(self.blocks)
             if block.kind is BlockKind.HEADING and block.text.strip()
         ]
+
+
+def cell_padding(pad: int, align: str) -> tuple[int, int]:
+    """The spaces before and after a table cell `pad` cells short of its column, by its
+    column's alignment ("right", "center" or "")."""
+    if align == "right":
+        return pad, 0
+    if align == "center":
+        return pad // 2, pad - pad // 2
+    return 0, pad

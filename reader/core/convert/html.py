@@ -82,7 +82,8 @@ class Converted:
     fallbacks: dict[str, str] = field(default_factory=dict)
 
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+#: Digits raised: footnote markers, and digits in `<sup>`.
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _EMPHASIS = {"strong": "strong", "b": "strong", "em": "em", "i": "em", "u": "em"}
 _ASCII_MARK = re.compile(r"([!-/:-@\[-`{-~])")
 #: A backslash before a mark html2text does not escape it for (it does \`*_{}[]()#+-.!).
@@ -140,7 +141,7 @@ class _Converter(html2text.HTML2Text):
         # letter), and Chinese must get no added character.
         self.stressed = self.preceding_stressed = False
         if self._raised and data.strip().isdigit() and not (self.code or self.pre):
-            data = data.strip().translate(_SUPERSCRIPT)
+            data = data.strip().translate(SUPERSCRIPT)
         if not (self.code or self.pre):
             # Text must come out of Markdown as it went in. html2text leaves a character that
             # came from an entity (`&lt;`) unescaped, and a backslash before most marks as it

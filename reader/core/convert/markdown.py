@@ -25,8 +25,8 @@ from rich.cells import cell_len
 
 from reader.core.convert.cjk_emphasis import CjkFriendlyState, is_cjk
 from reader.core.convert.extract import attributes as tag_attributes
-from reader.core.convert.html import html_to_markdown, mark_html_footnotes
-from reader.core.model import Block, BlockKind, Document, Image, Link, Span
+from reader.core.convert.html import SUPERSCRIPT, html_to_markdown, mark_html_footnotes
+from reader.core.model import Block, BlockKind, Document, Image, Link, Span, cell_padding
 from reader.core.sanitize import (
     EMPHASIS_MARK,
     MAX_ALT,
@@ -318,10 +318,10 @@ class _Builder:
                 for c, cell in enumerate(row):
                     if c:
                         text += " │ "
-                    before, after = _padding(widths[c] - cell_len(cell), align[c])
-                    text += before
+                    before, after = cell_padding(widths[c] - cell_len(cell), align[c])
+                    text += " " * before
                     bounds.append((len(text), len(text) + len(cell)))
-                    text += cell + after
+                    text += cell + " " * after
                 text = text.rstrip(" ") + "\n"
                 cells.append(tuple(bounds))
                 if number == 0:
@@ -397,7 +397,7 @@ class _Builder:
                     elif piece.startswith(NOTE_MARK):
                         add_note(int(piece.strip(NOTE_MARK)))
                     elif raised and piece.strip().isdigit():  # `x<sup>2</sup>`: x²
-                        add(piece.strip().translate(_SUPERSCRIPT))
+                        add(piece.strip().translate(SUPERSCRIPT))
                     elif link_stack or "://" not in piece:
                         add(piece.replace("\t", " "))
                     else:
@@ -491,12 +491,11 @@ def _readable(address: str) -> str:
 
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def superscript(number: int) -> str:
     """A footnote's marker in the text: its number in superscript digits."""
-    return str(number).translate(_SUPERSCRIPT)
+    return str(number).translate(SUPERSCRIPT)
 
 
 def _count_items(tokens: list[Token], index: int, kind: str = "list_item") -> int:
@@ -597,15 +596,6 @@ def markdown_inside(html: str) -> str | None:
         insides.append(textwrap.dedent(match.group(2)))  # HTML's indent is no code block
         at = match.end()
     return "\n\n".join(insides) if insides else None
-
-
-def _padding(pad: int, align: str) -> tuple[str, str]:
-    """Spaces before and after a cell `pad` cells short of its column, by its alignment."""
-    if align == "right":
-        return " " * pad, ""
-    if align == "center":
-        return " " * (pad // 2), " " * (pad - pad // 2)
-    return "", " " * pad
 
 
 #: Between two note markers side by side: a thin space, no break.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reader.core.layout.linebreak import break_lines, cell_width, longest_word
-from reader.core.model import Block, BlockKind, Document, Span
+from reader.core.model import Block, BlockKind, Document, Span, cell_padding
 
 QUOTE_MARK = "│ "
 #: Starts a code line's continuation: a code line that does not fit is wrapped, visibly.
@@ -211,14 +211,13 @@ def _fit_table(block: Block, index: int, available: int, first_lead: str,
                 start, end = cell[k] if k < len(cell) else (start_of_row, start_of_row)
                 piece = text[start:end]
                 pad = widths[c] - cell_width(piece)
-                align = block.align[c] if c < len(block.align) else ""
-                before = pad if align == "right" else pad // 2 if align == "center" else 0
+                before, after = cell_padding(pad, block.align[c] if c < len(block.align) else "")
                 if before:
                     parts.append((Span(" " * before, style), -1))
                 if piece:
                     parts.append((Span(piece, style), start))
-                if pad - before and c < len(pieces) - 1:
-                    parts.append((Span(" " * (pad - before), style), -1))
+                if after and c < len(pieces) - 1:
+                    parts.append((Span(" " * after, style), -1))
             lines.append(_pieces_line(first_lead if not lines else rest_lead, parts, index,
                                       start_of_row))
         if number == 0:

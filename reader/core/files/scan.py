@@ -111,6 +111,8 @@ class Walk:
         self.follow = follow
         self._real_root: str | None = None
         self._seen: set[tuple[int, int]] = set()
+        #: Did the walk follow a symbolic link? (Then `quiet` can't vouch for the archive.)
+        self.followed_link = False
 
     # -- the rule for links --------------------------------------------------------------
     def inside(self, path: str) -> bool:
@@ -199,6 +201,7 @@ class Walk:
                             refuse(prefix + name, TOO_LONG)
                         else:
                             subfolders.append((child, prefix + name))
+                            self.followed_link |= link
                         continue
                     if not is_article_name(name):
                         continue
@@ -215,6 +218,7 @@ class Walk:
                         continue
                     if not stat_module.S_ISREG(info.st_mode):
                         continue  # a FIFO or a device: reading it could block
+                    self.followed_link |= link
                     # A file edited in place changes its own time, not the folder's. (Only
                     # ints and bytes: `hash` of a str differs from one process to the next.)
                     total += hash((zlib.crc32(name.encode("utf-8", "surrogateescape")),

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from reader.core.files import quiet
 from reader.core.files.scan import ArticleFile, Walk, file_at, is_article_path
 from reader.core.index import listing, writer
 from reader.core.index.engine import SearchEngine
@@ -331,8 +332,19 @@ class ArchiveIndex:
 
         A folder whose fingerprint (`Walk.folders`) equals the one stored last time is not
         looked into further: an unchanged archive costs a `stat` a file and no row read.
+        And when `find` says that nothing changed since the last whole walk began
+        (`files/quiet`), there is no walk at all.
         """
         started = time.monotonic()
+        began = time.time()
+        root = str(self.root)
+        old_stamp = quiet.Stamp.parse(self._meta("quiet"))
+        if old_stamp is not None and quiet.unchanged_since(root, old_stamp, [
+                id_of(row[0]) for row in self.db.execute("SELECT path FROM folders")]):
+            changes = Changes(total=self._count_files())
+            changes.problems = listing.problem_count(self.db)
+            changes.seconds = time.monotonic() - started
+            return changes
         scan_problems: list[Problem] = []
         walk = Walk(self.root, scan_problems, self.follow)
         stored = dict(self.db.execute("SELECT path, fingerprint FROM folders").fetchall())
@@ -361,10 +373,16 @@ class ArchiveIndex:
         found = [(p.path, p.reason) for p in scan_problems]
         kept = self.db.execute("SELECT path, reason FROM scan_problems").fetchall()
         gone = [key for key in stored if key not in seen]
-        if found != [tuple(row) for row in kept] or (finished and (fingerprints or gone)):
+        # What `find` may vouch for next time: only once every file found is stored, and
+        # never written into a read-only index (that would move it elsewhere).
+        stamp = (quiet.stamp_for(root, began) if finished and not walk.followed_link
+                 and not self._read_only else None)
+        restamp = finished and not self._read_only and (stamp is not None or old_stamp is not None)
+        if found != [tuple(row) for row in kept] or (finished and (fingerprints or gone)) or restamp:
             # Folders' fingerprints only once every file of these folders is stored.
             self._write(lambda db: _store_walk(db, found, fingerprints if finished else [],
-                                               gone if finished else []))
+                                               gone if finished else [],
+                                               stamp if restamp else old_stamp))
         if len(stale) >= PARALLEL_THRESHOLD:
             # A big refresh leaves the log as large as what it wrote: fold it in and cut it
             # (or, on a full disk, not: the log holds it all the same).
@@ -419,6 +437,10 @@ class ArchiveIndex:
                 "AND instr(substr(id, ?), CAST('/' AS BLOB)) = 0",
                 (low, key_of(folder + "0"), len(low) + 1))
         return {id_of(row[0]): (row[1], row[2]) for row in rows}
+
+    def _meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
 
     def _count_files(self) -> int:
         return self.db.execute("SELECT count(*) FROM files").fetchone()[0]
@@ -575,6 +597,9 @@ def _forget_fingerprints(db: sqlite3.Connection, touched: Iterable[str],
     """Folders a watcher saw change: the next full refresh looks into them (and every
     folder below those it named) again."""
     with transaction(db):
+        # `find` asks the folders the table lists: with some gone from it, only a whole
+        # walk may vouch for the archive again.
+        db.execute("DELETE FROM meta WHERE key = 'quiet'")
         db.executemany("DELETE FROM folders WHERE path = ?",
                        [(key_of(folder),) for folder in touched])
         for folder in folders:
@@ -583,9 +608,14 @@ def _forget_fingerprints(db: sqlite3.Connection, touched: Iterable[str],
 
 
 def _store_walk(db: sqlite3.Connection, found: list[tuple[str, str]],
-                fingerprints: list[tuple[bytes, int]], gone: list[bytes]) -> None:
-    """What a full refresh's walk found: its problems, and the folders' fingerprints."""
+                fingerprints: list[tuple[bytes, int]], gone: list[bytes],
+                stamp: quiet.Stamp | None) -> None:
+    """What a full refresh's walk found: its problems, the folders' fingerprints, and the
+    moment since which `find` may say nothing changed (`stamp`)."""
     with transaction(db):
+        db.execute("DELETE FROM meta WHERE key = 'quiet'")
+        if stamp is not None:
+            db.execute("INSERT INTO meta VALUES ('quiet', ?)", (stamp.text(),))
         db.execute("DELETE FROM scan_problems")
         db.executemany("INSERT INTO scan_problems VALUES (?, ?)", found)
         db.executemany("INSERT OR REPLACE INTO folders VALUES (?, ?)", fingerprints)

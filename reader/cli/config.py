@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 
 from reader.cli.common import UsageError
@@ -89,6 +88,8 @@ def run_edit(options: argparse.Namespace) -> int:
 
     command = editor_command()
     try:
+        import subprocess
+
         result = subprocess.run([*command, str(path)])
     except OSError as error:
         raise UsageError(f"could not start {command[0]}: {error.strerror}") from None

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import re
 import textwrap
-import tomllib
 from dataclasses import dataclass
 from typing import Any
-
-from reader.core.files.simpleyaml import load_simple
 
 #: Front matter larger than this is refused: no real post needs it, and it bounds the work.
 MAX_FRONT_MATTER = 256 * 1024
@@ -81,6 +78,9 @@ def _too_deep(source: str) -> bool:
 
 
 def _load_yaml(source: str) -> Any:
+    # Imported here: it needs PyYAML's resolvers (15 ms), and a snippet reads no YAML.
+    from reader.core.files.simpleyaml import load_simple
+
     simple, value = load_simple(source)
     if simple:
         return value
@@ -113,12 +113,15 @@ def _check_size(source: str) -> None:
         raise FrontMatterError(f"front matter larger than {MAX_FRONT_MATTER // 1024} KB")
 
 
-def split_front_matter(text: str) -> Split:
+def split_front_matter(text: str, parse: bool = True) -> Split:
     """Split a whole file's text into its front matter (a dict) and its body.
 
     Handles YAML `---`, TOML `+++`, JSON `{…}`, a BOM, CRLF and CR line ends, blank lines
     before the opening `---`, Hexo's form with no opening `---`, and no front matter at all.
     Raises `FrontMatterError` when front matter is present but unreadable.
+
+    `parse=False`: only the body is wanted (a snippet), and YAML and TOML front matter is
+    left unread (`meta` is empty); Hexo's form is still read, to tell it from a body.
     """
     text = normalise_newlines(text)
     start = text.lstrip("\n \t")
@@ -129,7 +132,7 @@ def split_front_matter(text: str) -> Split:
             raise FrontMatterError("front matter opened with --- is never closed")
         source = rest[: close.start()]
         _check_size(source)
-        meta = _as_mapping(_load_yaml(source), "YAML")
+        meta = _as_mapping(_load_yaml(source), "YAML") if parse else {}
         return Split(meta, rest[close.end() :].lstrip("\n"), "yaml")
     if _TOML_OPEN.match(start):
         rest = start[_TOML_OPEN.match(start).end() :]  # type: ignore[union-attr]
@@ -138,6 +141,10 @@ def split_front_matter(text: str) -> Split:
             raise FrontMatterError("front matter opened with +++ is never closed")
         source = rest[: close.start()]
         _check_size(source)
+        if not parse:
+            return Split({}, rest[close.end() :].lstrip("\n"), "toml")
+        import tomllib
+
         try:
             meta = tomllib.loads(source)
         except (tomllib.TOMLDecodeError, RecursionError, ValueError) as error:

@@ -59,8 +59,13 @@ class Source:
     encoding: str
 
 
-def read_source(path: str | os.PathLike[str], size_limit: int = MAX_FILE_BYTES) -> Source:
-    """Read and split one file. Raises `LoadError` with a one-line reason."""
+def read_source(path: str | os.PathLike[str], size_limit: int = MAX_FILE_BYTES,
+                meta: bool = True) -> Source:
+    """Read and split one file. Raises `LoadError` with a one-line reason.
+
+    `meta=False`: the body alone is wanted, and YAML and TOML front matter is not read
+    (`Source.meta` is empty): a command showing snippets then needs no YAML parser.
+    """
     try:
         with open(path, "rb") as handle:
             data = handle.read(size_limit + 1)
@@ -75,7 +80,7 @@ def read_source(path: str | os.PathLike[str], size_limit: int = MAX_FILE_BYTES) 
     except NotText as error:
         raise LoadError(str(error)) from None
     try:
-        split = split_front_matter(decoded.text)
+        split = split_front_matter(decoded.text, parse=meta)
     except FrontMatterError as error:
         raise LoadError(clean_line(str(error), 300)) from None
     suffix = os.path.splitext(path)[1].lower()

@@ -377,8 +377,9 @@ class ArchiveIndex:
         # never written into a read-only index (that would move it elsewhere).
         stamp = (quiet.stamp_for(root, began) if finished and not walk.followed_link
                  and not self._read_only else None)
-        restamp = finished and not self._read_only and (stamp is not None or old_stamp is not None)
-        if found != [tuple(row) for row in kept] or (finished and (fingerprints or gone)) or restamp:
+        restamp = finished and not self._read_only and (stamp or old_stamp) is not None
+        walked = finished and (fingerprints or gone)
+        if found != [tuple(row) for row in kept] or walked or restamp:
             # Folders' fingerprints only once every file of these folders is stored.
             self._write(lambda db: _store_walk(db, found, fingerprints if finished else [],
                                                gone if finished else [],

@@ -111,6 +111,9 @@ class _Fold(dict):
         self.uneven: set[str] = set()
 
     def __missing__(self, code: int) -> int:
+        if 0x3400 <= code <= 0x9FFF:  # CJK ideographs fold to themselves (a test checks)
+            self[code] = code
+            return code
         folded = _fold_char(chr(code))
         result = ord(folded) if len(folded) == 1 else code
         if len(folded) != 1:

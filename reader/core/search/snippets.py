@@ -33,16 +33,19 @@ def shown_snippet(root: Path, article: Article, words: list[str], width: int = 8
     snippet shows what the article shows. Falls back to the start of the text.
     """
     from reader.core.convert.extract import extract
-    from reader.core.convert.templates import render_templates
     from reader.core.files.source import LoadError, read_source
 
+    path = Path(root) / article.id
     try:
-        source = read_source(Path(root) / article.id)
+        source = read_source(path, meta=False)  # (the front matter is in the index)
+        if not source.is_html and ("{{" in source.body or "{%" in source.body):
+            source = read_source(path)  # templates may name front-matter values
     except LoadError:
         return ""
     if source.is_html:
         return snippet(extract(source.body, True).text, words, width)
     from reader.core.convert.markdown import markdown_text  # the parser, only for Markdown
+    from reader.core.convert.templates import render_templates
 
     # Markdown is parsed to show it as text (7 ms for a long post, fifty times a page of
     # results); the paragraph around the first match is enough for a snippet.

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from reader.core.convert.html import strip_tags
 from reader.core.convert.markdown import build_document
-from reader.core.convert.templates import render_templates
 from reader.core.files.dates import format_date  # where it was; the CLI imports it lightly
 from reader.core.files.source import LoadError, read_source
 from reader.core.model import Article, Block, BlockKind, Document, Span
@@ -63,18 +62,34 @@ def _opens_with(blocks: list[Block], summary: str) -> bool:
     return len(said) >= 20 and " ".join(first.text.split()).startswith(said)
 
 
+def _has_templates(body: str) -> bool:
+    from reader.core.convert.templates import OPENERS
+
+    return any(opener in body for opener in OPENERS)
+
+
 def render_article(root: Path, article: Article) -> Document:
     """Read `article` from the archive at `root` and convert it for reading.
 
     Never raises for a bad file: what went wrong is shown as a note in the header.
     """
+    path = Path(root) / article.id
     try:
-        source = read_source(Path(root) / article.id)
+        # The front matter is in `article` (the index's); only templates in a Markdown body
+        # may ask for its values. An HTML body needs no YAML parser (20 ms to import).
+        source = read_source(path, meta=False)
+        if not source.is_html and _has_templates(source.body):
+            source = read_source(path)
     except LoadError as error:
         body = Document(notes=[f"This file can no longer be read: {clean_line(str(error))}"])
     else:
         try:
-            text = source.body if source.is_html else render_templates(source.body, source.meta)
+            if source.is_html:
+                text = source.body
+            else:
+                from reader.core.convert.templates import render_templates
+
+                text = render_templates(source.body, source.meta)
             body = build_document(text, source.is_html, base_url=article.link)
         except Exception as error:  # a converter bug must cost one article, not the reader
             text = clean_text(strip_tags(source.body) if source.is_html else source.body)

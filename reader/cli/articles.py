@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +17,8 @@ from reader.cli.common import (
     whole_number,
     with_index,
 )
-from reader.core.files.dates import format_moment
+from reader.core.files.dates import format_stored
+from reader.core.index import listing
 from reader.core.index.schema import id_of
 from reader.core.model import DateSource
 from reader.core.sanitize import display_path
@@ -58,7 +58,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 def run_list(options: argparse.Namespace) -> int:
     root = check_archive(options.archive)
-    rows, problems = with_index(root, lambda index: (list(index.summaries()), index.problems()))
+    columns = listing.SUMMARY if options.json else listing.LINE
+    rows, problems = with_index(root, lambda index: (list(index.summaries(columns)),
+                                                     index.problems()))
     marks = None
     if options.json or options.unread or options.starred or options.new:
         from reader.cli.common import read_marks
@@ -83,9 +85,9 @@ _MODIFIED = DateSource.MODIFIED.value
 
 def _plain_line(row: tuple) -> str:
     """A line of `reader list`, from a `listing.SUMMARY` row: date, path, title, category."""
-    article_id, title, _, date, source, categories, *_ = row
+    article_id, title, stamp, date, source, categories, *_ = row
     category = _first_category(categories)
-    date_text = format_moment(datetime.fromisoformat(date) if date else None, source == _MODIFIED)
+    date_text = format_stored(date, stamp, source == _MODIFIED)
     shown = display_path(article_id.decode("utf-8", "surrogateescape"))  # `id_of`, inlined
     return f"{date_text[:16]:16}  {shown}  {title}" + (f"  [{category}]" if category else "")
 

@@ -105,3 +105,57 @@ def test_format_moment_in_time_zones_with_summer_time(zone: str,
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+# -- `reader list`'s dates, formatted from the index's text and stamp -------------------------
+
+_OFFSETS = st.one_of(
+    st.just(timedelta(0)),
+    st.integers(-14 * 60, 14 * 60).map(lambda minutes: timedelta(minutes=minutes)),
+    st.integers(-50_000, 50_000).map(lambda seconds: timedelta(seconds=seconds)),
+)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/New_York", "Australia/Lord_Howe"])
+@given(moment=st.datetimes(min_value=datetime(1901, 1, 2), max_value=datetime(2199, 12, 30)),
+       offset=_OFFSETS, modified=st.booleans(), micro=st.booleans())
+def test_stored_dates_format_as_dates_do(zone: str, moment: datetime, offset: timedelta,
+                                         modified: bool, micro: bool) -> None:
+    """`format_stored` (the ISO text and stamp the index keeps) says what `format_moment`
+    says of the date itself, in the machine's zone, summer time and all."""
+    import os
+    import time
+
+    from reader.core.files.dates import format_moment, format_stored
+
+    saved = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    try:
+        if not micro:
+            moment = moment.replace(microsecond=0)
+        aware = moment.replace(tzinfo=timezone(offset))
+        assert format_stored(aware.isoformat(), aware.timestamp(), modified) == (
+            format_moment(aware, modified))
+        assert format_stored(aware.isoformat(), None, modified) == format_moment(aware, modified)
+    finally:
+        if saved is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = saved
+        time.tzset()
+
+
+def test_stored_dates_in_a_set_zone() -> None:
+    """With a `timezone` setting, a UTC date is shown in that zone."""
+    from zoneinfo import ZoneInfo
+
+    from reader.core.files.dates import format_stored, set_display_zone
+
+    set_display_zone(ZoneInfo("Asia/Shanghai"))
+    try:
+        moment = datetime(2024, 3, 1, 20, 30, tzinfo=UTC)
+        assert format_stored(moment.isoformat(), moment.timestamp()) == "2024-03-02 04:30"
+        assert format_stored(None, None) == "no date"
+    finally:
+        set_display_zone(None)

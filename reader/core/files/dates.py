@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 
@@ -88,6 +89,27 @@ def format_moment(date: datetime | None, modified: bool = False) -> str:
     if moment.hour or moment.minute:
         text += f" {moment.hour:02d}:{moment.minute:02d}"
     return text + " (file modified)" if modified else text
+
+
+def format_stored(date: str | None, stamp: float | None, modified: bool = False) -> str:
+    """`format_moment` of a date as the index keeps it (ISO text, and its instant as a
+    stamp), without building a `datetime` where that is not needed: a date with its
+    author's own offset is shown as written, and a UTC one in the machine's zone is
+    `time.localtime` of its stamp. `reader list` of 100,000 articles spent a third of its
+    time building them. (A test compares the two on generated dates.)"""
+    if date and len(date) >= 25 and date[10] == "T":
+        offset = date[26:] if date[19] == "." else date[19:]  # (microseconds: six digits)
+        if offset[:1] in ("+", "-"):
+            if offset.strip("+-0:."):  # not zero: the author's own offset
+                text = date[:10] if date[11:16] == "00:00" else f"{date[:10]} {date[11:16]}"
+                return text + " (file modified)" if modified else text
+            if stamp is not None and _display_zone is None:  # UTC: in the machine's zone
+                local = time.localtime(stamp)
+                text = f"{local.tm_year:04d}-{local.tm_mon:02d}-{local.tm_mday:02d}"
+                if local.tm_hour or local.tm_min:
+                    text += f" {local.tm_hour:02d}:{local.tm_min:02d}"
+                return text + " (file modified)" if modified else text
+    return format_moment(datetime.fromisoformat(date) if date else None, modified)
 
 
 def _valid(moment: datetime) -> datetime | None:

@@ -512,9 +512,10 @@ class ArchiveIndex:
         """Every article, newest first."""
         return listing.articles(self.db)
 
-    def summaries(self) -> Iterator[tuple]:
-        """Every article, newest first, as `listing.SUMMARY` rows: what `reader list` prints."""
-        return listing.summaries(self.db)
+    def summaries(self, columns: str = listing.SUMMARY) -> Iterator[tuple]:
+        """Every article, newest first, as `listing.SUMMARY` rows (or `listing.LINE`): what
+        `reader list` prints."""
+        return listing.summaries(self.db, columns)
 
     def newest(self, limit: int) -> list[Article]:
         """The `limit` newest articles, newest first."""

@@ -510,3 +510,15 @@ def test_is_filters_survive_a_reopened_connection_and_many_results(tmp_path: Pat
     error.sqlite_errorcode = 1  # type: ignore[attr-defined]
     assert fault_of(error) is Fault.MISUSE
     index.close()
+
+
+def test_reading_processes_yield_to_the_reader() -> None:
+    """The index's writer (in the reader) is the slower end of a first index: the reading
+    processes run at a lower priority, so that on two processors it is never starved."""
+    from reader.core.index.entries import NICENESS, _process_pool
+
+    pool = _process_pool(1)
+    try:
+        assert pool.submit(os.nice, 0).result(timeout=60) == min(os.nice(0) + NICENESS, 19)
+    finally:
+        pool.shutdown()

@@ -76,6 +76,9 @@ def _index_files(files: list[ArticleFile]) -> list[Entry]:
     return [index_file(file) for file in files]
 
 
+#: How much less the reading processes get of the processors than the reader itself.
+NICENESS = 10
+
 #: How often a reading process looks whether the reader that started it is still there.
 PARENT_CHECK_SECONDS = 0.5
 
@@ -88,6 +91,9 @@ def _start_reading_process(parent: int) -> None:
     on the pool's queue would wait for good (the queue's pipe has a writer: the worker
     itself); so each one watches its parent's pid and ends when it changes.
     """
+    # The index's writer (one thread, in the reader) is the slower end of the pipe: where
+    # the processes outnumber the processors, it goes first. (And so does the UI.)
+    os.nice(NICENESS)
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 1)
     os.dup2(null, 2)

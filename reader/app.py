@@ -16,13 +16,7 @@ from textual.theme import Theme
 from reader.cache import open_index
 from reader.contrast import LegibleText
 from reader.core.live import FirstScreen, read_first_screen
-from reader.screens.contents import ContentsScreen
-from reader.screens.help import HelpScreen
-from reader.screens.picker import PickerScreen
-from reader.screens.preview import PreviewScreen
-from reader.screens.problems import ProblemsScreen
 from reader.screens.reading import ReadingScreen
-from reader.screens.search import SearchScreen
 from reader.settings import Settings
 from reader.state.session import ReadingState
 from reader.state.theme import remember_theme, remembered_theme
@@ -82,8 +76,10 @@ class ReaderApp(App[None]):
         if picked in themes:
             self.theme = picked
         self._theme_kept = self.theme
+        # (With no `[keys]` there is nothing to check, and the screens only `help_sections`
+        # names need not be imported before the first frame.)
         self.keymap, problems = check_keymap(self.settings.keys, self.help_sections(),
-                                             self.settings.path)
+                                             self.settings.path) if self.settings.keys else ({}, [])
         self.config_problems += problems
         self.set_keymap(self.keymap)
 
@@ -124,6 +120,13 @@ class ReaderApp(App[None]):
     @classmethod
     def help_sections(cls) -> list[tuple[str, list[BindingType]]]:
         """Every key, by where it works: read from the bindings themselves."""
+        from reader.screens.contents import ContentsScreen
+        from reader.screens.help import HelpScreen
+        from reader.screens.picker import PickerScreen
+        from reader.screens.preview import PreviewScreen
+        from reader.screens.problems import ProblemsScreen
+        from reader.screens.search import SearchScreen
+
         palette = Binding(cls.COMMAND_PALETTE_BINDING, "command_palette",
                           "Palette: articles, categories, commands")
         return [
@@ -142,6 +145,8 @@ class ReaderApp(App[None]):
         ]
 
     def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections(), self.keymap))
 

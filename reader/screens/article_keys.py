@@ -20,8 +20,6 @@ from reader.core.convert.targets import Target
 from reader.core.files.local import Permalinks
 from reader.core.model import Article
 from reader.core.sanitize import display_path
-from reader.screens.picker import PickerScreen, open_or_copy
-from reader.screens.prompt import PromptScreen
 from reader.system.editor import editor_command
 from reader.widgets.article_view import ArticleView
 from reader.widgets.reading_pane import ReadingPane
@@ -77,6 +75,8 @@ class ArticleKeys:
                 if failure:
                     self.notify(failure, markup=False, severity="error")
 
+        from reader.screens.prompt import PromptScreen
+
         self.app.push_screen(PromptScreen("Pipe the article (as Markdown) to:",
                                           self._last_pipe, "less -R"), run)
 
@@ -97,6 +97,8 @@ class ArticleKeys:
         pane = self.query_one(ReadingPane)
         targets = pane.images(self.root)
         if targets is not None and pane.article is not None:
+            from reader.screens.picker import PickerScreen
+
             self.app.push_screen(PickerScreen(f"Images of “{pane.article.title}”", targets,
                                               images=True, opener=self.settings.opener))
 
@@ -107,6 +109,8 @@ class ArticleKeys:
         pane = self.query_one(ReadingPane)
         targets = pane.links(self.root, self.articles, permalinks)
         if targets is not None and pane.article is not None:
+            from reader.screens.picker import PickerScreen
+
             self.app.push_screen(PickerScreen(f"Links of “{pane.article.title}”", targets,
                                               images=False, opener=self.settings.opener),
                                  callback=self._follow_link)
@@ -152,6 +156,8 @@ class ArticleKeys:
         if target.article:
             self._follow_link(target.article)
             return
+        from reader.screens.picker import open_or_copy
+
         outcome = open_or_copy(self.app, target.url, self.settings.opener, target.path)
         if outcome.ok:
             self.say(outcome.message)

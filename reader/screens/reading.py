@@ -23,11 +23,8 @@ from reader.core import live
 from reader.core.grouping import Grouping
 from reader.core.model import Article, Problem
 from reader.screens.article_keys import ArticleKeys
-from reader.screens.contents import ContentsScreen
 from reader.screens.marking import MARK_BINDINGS, Marking
 from reader.screens.palette import ArchiveCommands
-from reader.screens.problems import ProblemsScreen
-from reader.screens.search import Chosen, SearchScreen
 from reader.settings import Settings
 from reader.state.session import ReadingState
 from reader.widgets.article_view import ArticleView
@@ -393,6 +390,8 @@ class ReadingScreen(Marking, ArticleKeys, Screen[None]):
 
     # -- search and find -----------------------------------------------------------------
     def action_search(self) -> None:
+        from reader.screens.search import Chosen, SearchScreen
+
         version = self.state.version
 
         def chosen(result: Chosen | None) -> None:
@@ -459,7 +458,11 @@ class ReadingScreen(Marking, ArticleKeys, Screen[None]):
                 view.scroll_to_block(block)
                 view.focus()
 
+        from reader.screens.contents import ContentsScreen
+
         self.app.push_screen(ContentsScreen(view.document.toc, view.top_block), jump)
 
     def action_problems(self) -> None:
+        from reader.screens.problems import ProblemsScreen
+
         self.app.push_screen(ProblemsScreen(self.problems))

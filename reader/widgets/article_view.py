@@ -13,7 +13,6 @@ from pathlib import Path
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.syntax import Syntax
 from textual import work
 from textual.binding import Binding
 from textual.geometry import Size
@@ -352,6 +351,8 @@ class ArticleView(ScrollView, can_focus=True):
         runs = self._code_runs.get(block)
         if runs is None and self.document is not None:
             code = self.document.blocks[block]
+            from rich.syntax import Syntax  # (Pygments: only for an article with code)
+
             theme = Syntax.get_theme("ansi_dark" if self.app.current_theme.dark
                                      else "ansi_light")
             tokens = self._code_tokens.get(block)

@@ -116,7 +116,8 @@ _OFFSETS = st.one_of(
 )
 
 
-@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/New_York", "Australia/Lord_Howe"])
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/New_York",
+                                  "Australia/Lord_Howe"])
 @given(moment=st.datetimes(min_value=datetime(1901, 1, 2), max_value=datetime(2199, 12, 30)),
        offset=_OFFSETS, modified=st.booleans(), micro=st.booleans())
 def test_stored_dates_format_as_dates_do(zone: str, moment: datetime, offset: timedelta,

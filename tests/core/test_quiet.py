@@ -186,5 +186,5 @@ def test_where_find_cant_be_trusted_every_refresh_walks(
 def test_the_file_system_is_read_from_mountinfo() -> None:
     assert quiet._file_system("/proc/self") == "proc"
     assert quiet._unescape(r"/mnt/my\040disk") == "/mnt/my disk"
-    assert quiet.Stamp.parse("12.5 3 4") == quiet.Stamp(12.5, 3, 4)
+    assert quiet.Stamp.parse("12.5 3 4 9") == quiet.Stamp(12.5, 3, 4, 9)
     assert quiet.Stamp.parse("garbage") is None and quiet.Stamp.parse(None) is None

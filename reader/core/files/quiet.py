@@ -41,34 +41,36 @@ LOCAL_FILE_SYSTEMS = frozenset({
 @dataclass(frozen=True, slots=True)
 class Stamp:
     """What the last whole walk vouches for: nothing changed before `since`, under the
-    folder that was then the archive's root (`device`, `inode`)."""
+    folder that was then the archive's root (`device`, `inode`), where it found `files`
+    article files."""
 
     since: float
     device: int
     inode: int
+    files: int
 
     def text(self) -> str:
-        return f"{self.since!r} {self.device} {self.inode}"
+        return f"{self.since!r} {self.device} {self.inode} {self.files}"
 
     @classmethod
     def parse(cls, text: str | None) -> Stamp | None:
         try:
-            since, device, inode = (text or "").split()
-            return cls(float(since), int(device), int(inode))
+            since, device, inode, files = (text or "").split()
+            return cls(float(since), int(device), int(inode), int(files))
         except ValueError:
             return None
 
 
-def stamp_for(root: str, started: float) -> Stamp | None:
-    """The stamp a whole walk of `root` that began at `started` (`time.time()`) leaves, or
-    None when `root` is not where `find` can be trusted."""
+def stamp_for(root: str, started: float, files: int) -> Stamp | None:
+    """The stamp a whole walk of `root` that began at `started` (`time.time()`) and found
+    `files` leaves, or None when `root` is not where `find` can be trusted."""
     try:
         info = os.stat(root)
     except OSError:
         return None
     if not can_ask(root):
         return None
-    return Stamp(started - MARGIN, info.st_dev, info.st_ino)
+    return Stamp(started - MARGIN, info.st_dev, info.st_ino, files)
 
 
 def unchanged_since(root: str, stamp: Stamp, folders: list[str]) -> bool:

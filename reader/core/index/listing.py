@@ -66,8 +66,11 @@ def month_counts(db: sqlite3.Connection) -> list[tuple[str | None, int]]:
     index drops it.
     """
     newest, oldest, wall_newest, wall_oldest = db.execute(  # each one look into an index
+        # (`wall IS NOT NULL` lets SQLite use the partial index on `wall`: without it, a
+        # scan of every row, 40 ms at 100,000 on the way to the first screen.)
         "SELECT (SELECT max(stamp) FROM articles), (SELECT min(stamp) FROM articles), "
-        "(SELECT max(wall) FROM articles), (SELECT min(wall) FROM articles)"
+        "(SELECT max(wall) FROM articles WHERE wall IS NOT NULL), "
+        "(SELECT min(wall) FROM articles WHERE wall IS NOT NULL)"
     ).fetchone()
     months: list[tuple[int, int]] = []
     if newest is not None:

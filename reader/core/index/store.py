@@ -155,10 +155,12 @@ class ArchiveIndex:
             elif rows.get("root") != str(self.root.resolve()):
                 self.rebuilt_because = "index of another archive"
             else:
-                # A full integrity check reads the whole file; touching the table every
-                # open reads is enough to catch garbage and truncation here, and a fault
-                # found later raises DatabaseError, upon which the caller rebuilds.
-                db.execute("SELECT count(*) FROM files").fetchone()
+                # A full integrity check reads the whole file; touching what every open
+                # reads first is enough to catch garbage here, and a fault found later (a
+                # page cut off, say) raises DatabaseError, upon which the caller rebuilds.
+                # (A count of `files` here read 15 MB at 100,000 articles: 24 ms of the
+                # first screen.)
+                db.execute("SELECT id FROM files ORDER BY id LIMIT 1").fetchone()
                 db.execute("SELECT id FROM articles ORDER BY stamp DESC LIMIT 1").fetchone()
                 return db
         except sqlite3.Error as error:
@@ -341,7 +343,7 @@ class ArchiveIndex:
         old_stamp = quiet.Stamp.parse(self._meta("quiet"))
         if old_stamp is not None and quiet.unchanged_since(root, old_stamp, [
                 id_of(row[0]) for row in self.db.execute("SELECT path FROM folders")]):
-            changes = Changes(total=self._count_files())
+            changes = Changes(total=old_stamp.files)
             changes.problems = listing.problem_count(self.db)
             changes.seconds = time.monotonic() - started
             return changes
@@ -375,7 +377,7 @@ class ArchiveIndex:
         gone = [key for key in stored if key not in seen]
         # What `find` may vouch for next time: only once every file found is stored, and
         # never written into a read-only index (that would move it elsewhere).
-        stamp = (quiet.stamp_for(root, began) if finished and not walk.followed_link
+        stamp = (quiet.stamp_for(root, began, changes.total) if finished and not walk.followed_link
                  and not self._read_only else None)
         restamp = finished and not self._read_only and (stamp or old_stamp) is not None
         walked = finished and (fingerprints or gone)

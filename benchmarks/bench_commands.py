@@ -30,7 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.bench_index import archive_for  # noqa: E402
+from benchmarks.bench_index import archive_for, compile_reader, user_env  # noqa: E402
 
 
 def timed(command: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
@@ -45,11 +45,7 @@ def timed(command: list[str], env: dict[str, str], runs: int) -> tuple[float, fl
 
 def bench(count: int, work: Path, home: Path, runs: int, rg: str | None) -> list[list[str]]:
     root = archive_for(work, count)
-    # The cache, state and settings where a user's are (XDG), not under READER_HOME: the
-    # command finds them as it does for a user, through platformdirs.
-    env = {key: value for key, value in os.environ.items() if key != "READER_HOME"}
-    env.update(XDG_CACHE_HOME=str(home / "cache"), XDG_STATE_HOME=str(home / "state"),
-               XDG_CONFIG_HOME=str(home / "config"))
+    env = user_env(home)  # found through platformdirs, as a user's
     # The installed command, as a script runs it (`python -m` adds runpy's own imports).
     script = Path(sys.executable).parent / "reader"
     reader = [str(script)] if script.exists() else [sys.executable, "-m", "reader"]
@@ -99,12 +95,7 @@ def main() -> int:
     options = parser.parse_args()
     options.work.mkdir(parents=True, exist_ok=True)
     home = options.home or Path(tempfile.mkdtemp(prefix="reader-bench-commands-"))
-    # Byte code as an installed wheel has it: an editable checkout under
-    # PYTHONDONTWRITEBYTECODE (this machine sets it) compiles every edited module again in
-    # every process, 5-8 ms for a large one.
-    import compileall
-
-    compileall.compile_dir(HERE.parent / "reader", quiet=1)
+    compile_reader()
     rg = shutil.which("rg")
     if rg is None:
         print("ripgrep (rg) is not installed: no reference column", file=sys.stderr)

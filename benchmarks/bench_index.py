@@ -43,6 +43,30 @@ Trivial().run()
 """
 
 
+def user_env(home: Path) -> dict[str, str]:
+    """The environment with the reader's cache, state and settings under `home` where a
+    user's are (XDG, found through platformdirs as for a user), not by READER_HOME."""
+    env = {key: value for key, value in os.environ.items() if key != "READER_HOME"}
+    env.update(XDG_CACHE_HOME=str(home / "cache"), XDG_STATE_HOME=str(home / "state"),
+               XDG_CONFIG_HOME=str(home / "config"))
+    return env
+
+
+def use_home(home: Path) -> None:
+    """This process's environment as `user_env` says."""
+    os.environ.clear()
+    os.environ.update(user_env(home))
+
+
+def compile_reader() -> None:
+    """Byte code as an installed wheel has it: an editable checkout under
+    PYTHONDONTWRITEBYTECODE (this machine sets it) compiles every edited module again in
+    every process."""
+    import compileall
+
+    compileall.compile_dir(HERE.parent / "reader", quiet=1)
+
+
 def archive_for(work: Path, count: int) -> Path:
     root = work / f"archive-{count}"
     marker = root / ".complete"
@@ -122,7 +146,7 @@ def live_add_latency(root: Path, home: Path) -> float:
     """Seconds from a file written into the archive until the running reader lists it."""
     import asyncio
 
-    os.environ["READER_HOME"] = str(home)
+    use_home(home)
     from reader.app import make_app
     from tests.ui.helpers import wait_for, wait_loaded
 
@@ -167,7 +191,7 @@ def bench(count: int, work: Path, keep: Path | None = None) -> dict[str, str]:
         home.mkdir(parents=True)
     else:
         home = Path(tempfile.mkdtemp(prefix="reader-bench-home-"))
-    env = dict(os.environ, READER_HOME=str(home))
+    env = user_env(home)
     reader = [sys.executable, "-m", "reader"]
     row: dict[str, str] = {"articles": f"{count:,}"}
 
@@ -199,7 +223,7 @@ def bench(count: int, work: Path, keep: Path | None = None) -> dict[str, str]:
 
     from reader.cache import open_index
 
-    os.environ["READER_HOME"] = str(home)
+    use_home(home)
     index = open_index(root)
     index_size = index.size_on_disk()
     index.close()
@@ -221,6 +245,7 @@ def main() -> int:
                         help="keep each size's index in KEEP/home-N (for bench_search.py --home)")
     options = parser.parse_args()
     options.work.mkdir(parents=True, exist_ok=True)
+    compile_reader()
     rows = []
     for count in options.sizes:
         rows.append(bench(count, options.work, options.keep))

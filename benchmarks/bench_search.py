@@ -4,14 +4,13 @@
                                       [--home DIR]
 
 Uses (or generates) the archive of benchmarks/bench_index.py and builds its index in a
-fresh READER_HOME. For every query: median and p95 of the first page (20 hits) through
+fresh home. For every query: median and p95 of the first page (20 hits) through
 the index, and `rg -l` (ripgrep) over the same files, in the same run. Page cache warm.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -23,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.bench_index import archive_for  # noqa: E402
+from benchmarks.bench_index import archive_for, use_home  # noqa: E402
 
 QUERIES = [
     ("1 Chinese character (common)", "的"),
@@ -65,7 +64,7 @@ def main() -> int:
     options = parser.parse_args()
     root = archive_for(options.work, options.count)
     home = options.home or Path(tempfile.mkdtemp(prefix="reader-bench-search-"))
-    os.environ["READER_HOME"] = str(home)
+    use_home(home)  # (as bench_index.py --keep left it)
 
     from reader.cache import open_index
     from reader.core.search.query import parse_query

@@ -46,7 +46,7 @@ def run_index(options: argparse.Namespace) -> int:
             def progress(p) -> None:
                 bar.update(task, total=p.total, completed=p.done, rate=f"{p.rate:,.0f} files/s")
 
-            changes = index.refresh(on_progress=progress)
+            changes = index.refresh(on_progress=progress, whole=True)
         return changes, index.count(), index.size_on_disk(), index.location.file
 
     changes, count, size, where = with_index(root, index_it, fresh=False)

@@ -76,6 +76,19 @@ def test_an_unchanged_archive_is_not_walked(tmp_path: Path, walks: Walks) -> Non
     assert len(index.articles()) == 9
 
 
+def test_reader_index_always_walks(tmp_path: Path, walks: Walks,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """`reader index` is what a user runs to have the archive looked at again: the vouch
+    that lets other commands skip the walk does not let it."""
+    from reader.cli.main import main
+
+    root = archive(tmp_path)
+    settled(root, walks).close()
+    assert main(["index", str(root)]) == 0
+    assert walks.taken() == 1
+    assert "9 articles" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("change", [
     "edit in place, old time", "add deep", "remove", "rename folder", "new folder",
     "unreadable", "folder removed", "link added",

@@ -325,6 +325,7 @@ class ArchiveIndex:
         should_stop: Callable[[], bool] | None = None,
         on_batch: Callable[[list[Entry]], None] | None = None,
         parallel: bool = True,
+        whole: bool = False,
     ) -> Changes:
         """Bring the index up to date with the archive's files.
 
@@ -335,13 +336,14 @@ class ArchiveIndex:
         A folder whose fingerprint (`Walk.folders`) equals the one stored last time is not
         looked into further: an unchanged archive costs a `stat` a file and no row read.
         And when `find` says that nothing changed since the last whole walk began
-        (`files/quiet`), there is no walk at all.
+        (`files/quiet`), there is no walk at all — unless `whole` asks for one (`reader
+        index`: the command a user runs to have the archive looked at again).
         """
         started = time.monotonic()
         began = time.time()
         root = str(self.root)
         old_stamp = quiet.Stamp.parse(self._meta("quiet"))
-        if old_stamp is not None and quiet.unchanged_since(root, old_stamp, [
+        if not whole and old_stamp is not None and quiet.unchanged_since(root, old_stamp, [
                 id_of(row[0]) for row in self.db.execute("SELECT path FROM folders")]):
             changes = Changes(total=old_stamp.files)
             changes.problems = listing.problem_count(self.db)
